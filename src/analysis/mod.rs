@@ -1,0 +1,419 @@
+//! Text → terms: normalization, lindera segmentation, content-word selection and
+//! per-field folds. One analyzer serves indexing and querying, so both sides of a
+//! match always see the same terms.
+//!
+//! Fields and why each exists:
+//! - [`FieldKind::Terms`]: base forms of content words (`漏れた` → `漏れる`). The
+//!   main evidence: particles, auxiliaries, symbols and question boilerplate
+//!   (`教えてください`) are dropped, so what is left is what the question is about.
+//! - [`FieldKind::Reading`]: the same words as hiragana readings, so `でんわ` meets
+//!   `電話` and `ろうえい` meets `漏えい`.
+//! - [`FieldKind::KanaGram`]: bigrams of the whole text's reading. All-hiragana input
+//!   is segmented into junk; its reading still shares bigrams with the FAQ's.
+//! - [`FieldKind::CharGram`]: bigrams of the normalized surface text, for unknown
+//!   words and typos.
+
+pub mod fold;
+pub mod normalize;
+mod tokenizer;
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use lindera::dictionary::{Dictionary, UserDictionary};
+use lindera::mode::Mode;
+use lindera::segmenter::Segmenter;
+use serde::Serialize;
+
+use crate::dictionary;
+use crate::error::{Error, Result};
+use fold::Fold;
+pub use tokenizer::{JaTokenizer, register};
+
+/// The kinds of analyzed field kotae indexes and queries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    /// Base forms of content words.
+    Terms,
+    /// Hiragana readings of content words.
+    Reading,
+    /// Bigrams of the reading of the whole text.
+    KanaGram,
+    /// Bigrams of the normalized surface text.
+    CharGram,
+}
+
+impl FieldKind {
+    /// Every field kind, in the order `explain` shows them.
+    pub const ALL: [FieldKind; 4] = [
+        FieldKind::Terms,
+        FieldKind::Reading,
+        FieldKind::KanaGram,
+        FieldKind::CharGram,
+    ];
+
+    /// The name the tantivy tokenizer for this kind is registered under.
+    pub fn tokenizer_name(self) -> &'static str {
+        match self {
+            FieldKind::Terms => "ja_terms",
+            FieldKind::Reading => "ja_reading",
+            FieldKind::KanaGram => "ja_kana2",
+            FieldKind::CharGram => "ja_char2",
+        }
+    }
+
+    /// The folds applied to each term of this kind, in order.
+    pub fn folds(self) -> &'static [Fold] {
+        match self {
+            FieldKind::Terms => &[Fold::KanjiNumeral, Fold::Okurigana, Fold::Hiragana],
+            FieldKind::Reading | FieldKind::KanaGram => {
+                &[Fold::Hiragana, Fold::LongVowel, Fold::SmallKana]
+            }
+            FieldKind::CharGram => &[Fold::KanjiNumeral, Fold::Hiragana],
+        }
+    }
+}
+
+/// One morpheme as lindera saw it, with offsets into the original text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Morpheme {
+    /// The text as segmented (after normalization).
+    pub surface: String,
+    /// Dictionary form (`漏れ` → `漏れる`); the surface when the dictionary has none.
+    pub base: String,
+    /// Katakana reading; empty for unknown words.
+    pub reading: String,
+    /// Part of speech and its subcategories, `*` removed.
+    pub pos: Vec<String>,
+    /// Whether this morpheme counts as content (see [`is_content`]).
+    pub content: bool,
+    /// Byte range in the original text.
+    pub start: usize,
+    /// End of the byte range in the original text.
+    pub end: usize,
+}
+
+/// One analyzed term of a field, with offsets into the original text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Term {
+    /// The term as indexed.
+    pub text: String,
+    /// Byte offset in the original text where it starts.
+    pub start: usize,
+    /// Byte offset in the original text where it ends.
+    pub end: usize,
+}
+
+/// Every field's terms of one text, from a single segmentation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    /// The normalized text.
+    pub normalized: String,
+    /// All morphemes, content or not.
+    pub morphemes: Vec<Morpheme>,
+    /// [`FieldKind::Terms`] terms; aligned one-to-one with `readings`.
+    pub terms: Vec<Term>,
+    /// [`FieldKind::Reading`] terms.
+    pub readings: Vec<Term>,
+    /// [`FieldKind::KanaGram`] terms.
+    pub kana_grams: Vec<Term>,
+    /// [`FieldKind::CharGram`] terms.
+    pub char_grams: Vec<Term>,
+}
+
+/// Japanese analyzer over a shared lindera segmenter; cheap to clone.
+#[derive(Clone)]
+pub struct Analyzer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    segmenter: Segmenter,
+    disabled: HashSet<Fold>,
+}
+
+impl Analyzer {
+    /// Builds an analyzer from an opened dictionary and an optional user dictionary.
+    pub fn new(dictionary: Dictionary, user_dictionary: Option<UserDictionary>) -> Self {
+        Self::with_disabled_folds(dictionary, user_dictionary, HashSet::new())
+    }
+
+    /// Compiles (first time) and opens IPADIC from `ipadic_src` into `cache`, adds the
+    /// user dictionary (`(csv text, its path for errors)`), and builds the analyzer.
+    pub fn load(
+        ipadic_src: &Path,
+        cache: &Path,
+        user_dictionary: Option<(&str, &Path)>,
+        disabled: HashSet<Fold>,
+    ) -> Result<Analyzer> {
+        let compiled = dictionary::ensure_compiled(ipadic_src, cache)?;
+        let system = dictionary::open(&compiled)?;
+        let user = user_dictionary
+            .map(|(csv, path)| dictionary::user_dictionary(csv, path))
+            .transpose()?;
+        Ok(Self::with_disabled_folds(system, user, disabled))
+    }
+
+    /// Like [`Analyzer::new`], with some folds switched off (for ablation runs).
+    pub fn with_disabled_folds(
+        dictionary: Dictionary,
+        user_dictionary: Option<UserDictionary>,
+        disabled: HashSet<Fold>,
+    ) -> Self {
+        let segmenter = Segmenter::new(Mode::Normal, dictionary, user_dictionary);
+        Analyzer {
+            inner: Arc::new(Inner {
+                segmenter,
+                disabled,
+            }),
+        }
+    }
+
+    /// Segments `text` into morphemes (for `kotae tokenize` and the term fields).
+    pub fn morphemes(&self, text: &str) -> Result<Vec<Morpheme>> {
+        let normalized = normalize::normalize(text);
+        self.morphemes_of(&normalized)
+    }
+
+    fn morphemes_of(&self, normalized: &normalize::Normalized) -> Result<Vec<Morpheme>> {
+        let tokens = self
+            .inner
+            .segmenter
+            .segment(Cow::Borrowed(normalized.text.as_str()))
+            .map_err(|e| Error::Analysis(e.to_string()))?;
+        let mut morphemes = Vec::with_capacity(tokens.len());
+        for mut token in tokens {
+            let surface = token.surface.to_string();
+            if surface.trim().is_empty() {
+                continue;
+            }
+            let details: Vec<String> = token.details().iter().map(|s| s.to_string()).collect();
+            let field = |i: usize| {
+                details
+                    .get(i)
+                    .filter(|v| !v.is_empty() && *v != "*" && *v != "UNK")
+                    .cloned()
+            };
+            let pos: Vec<String> = (0..4).filter_map(field).collect();
+            let base = field(6).unwrap_or_else(|| surface.clone());
+            let reading = field(7).unwrap_or_default();
+            let (start, end) = normalized.original_range(token.byte_start, token.byte_end);
+            let content = is_content(&pos, &base, &surface);
+            morphemes.push(Morpheme {
+                surface,
+                base,
+                reading,
+                pos,
+                content,
+                start,
+                end,
+            });
+        }
+        Ok(morphemes)
+    }
+
+    /// Analyzes `text` into the terms of one field kind.
+    pub fn terms(&self, text: &str, kind: FieldKind) -> Result<Vec<Term>> {
+        let normalized = normalize::normalize(text);
+        if kind == FieldKind::CharGram {
+            return Ok(self.char_grams(&normalized));
+        }
+        let morphemes = self.morphemes_of(&normalized)?;
+        Ok(match kind {
+            FieldKind::Terms => morphemes
+                .iter()
+                .filter(|m| m.content)
+                .map(|m| self.term(&m.base, kind, m.start, m.end))
+                .collect(),
+            FieldKind::Reading => morphemes
+                .iter()
+                .filter(|m| m.content)
+                .map(|m| self.term(&base_reading(m), kind, m.start, m.end))
+                .collect(),
+            FieldKind::KanaGram => self.kana_grams(&morphemes),
+            FieldKind::CharGram => Vec::new(),
+        })
+    }
+
+    /// Analyzes `text` once into every field's terms (the query path).
+    pub fn analyze(&self, text: &str) -> Result<Analysis> {
+        let normalized = normalize::normalize(text);
+        let morphemes = self.morphemes_of(&normalized)?;
+        let content: Vec<&Morpheme> = morphemes.iter().filter(|m| m.content).collect();
+        Ok(Analysis {
+            terms: content
+                .iter()
+                .map(|m| self.term(&m.base, FieldKind::Terms, m.start, m.end))
+                .collect(),
+            readings: content
+                .iter()
+                .map(|m| self.term(&base_reading(m), FieldKind::Reading, m.start, m.end))
+                .collect(),
+            kana_grams: self.kana_grams(&morphemes),
+            char_grams: self.char_grams(&normalized),
+            normalized: normalized.text,
+            morphemes,
+        })
+    }
+
+    /// Applies a field's enabled folds to one string.
+    pub fn fold(&self, text: &str, kind: FieldKind) -> String {
+        let mut folded = text.to_string();
+        for fold in kind.folds() {
+            if !self.inner.disabled.contains(fold) {
+                folded = fold.apply(&folded);
+            }
+        }
+        folded
+    }
+
+    fn term(&self, text: &str, kind: FieldKind, start: usize, end: usize) -> Term {
+        Term {
+            text: self.fold(text, kind),
+            start,
+            end,
+        }
+    }
+
+    /// Bigrams over runs of kana in the reading of every morpheme.
+    fn kana_grams(&self, morphemes: &[Morpheme]) -> Vec<Term> {
+        let mut chars: Vec<(char, usize, usize)> = Vec::new();
+        let mut grams = Vec::new();
+        for m in morphemes {
+            let reading = self.fold(reading_or_surface(m), FieldKind::KanaGram);
+            if reading.chars().all(fold::is_hiragana) {
+                chars.extend(reading.chars().map(|c| (c, m.start, m.end)));
+            } else {
+                push_bigrams(&chars, &mut grams);
+                chars.clear();
+            }
+        }
+        push_bigrams(&chars, &mut grams);
+        grams
+    }
+
+    /// Bigrams over runs of letters (kanji, kana, Latin, digits) in the normalized text.
+    fn char_grams(&self, normalized: &normalize::Normalized) -> Vec<Term> {
+        let mut chars: Vec<(char, usize, usize)> = Vec::new();
+        let mut grams = Vec::new();
+        for (offset, c) in normalized.text.char_indices() {
+            if c.is_alphanumeric() {
+                let (start, end) = normalized.original_range(offset, offset + c.len_utf8());
+                let folded = self.fold(&c.to_string(), FieldKind::CharGram);
+                chars.extend(folded.chars().map(|f| (f, start, end)));
+            } else {
+                push_bigrams(&chars, &mut grams);
+                chars.clear();
+            }
+        }
+        push_bigrams(&chars, &mut grams);
+        grams
+    }
+}
+
+fn reading_or_surface(m: &Morpheme) -> &str {
+    if m.reading.is_empty() {
+        &m.surface
+    } else {
+        &m.reading
+    }
+}
+
+/// The reading of a morpheme's base form: IPADIC reads the surface (`漏れ` →
+/// `モレ`), so the inflected tail is swapped for the base form's (`モレル`).
+fn base_reading(m: &Morpheme) -> String {
+    if m.reading.is_empty() || m.surface == m.base {
+        return reading_or_surface(m).to_string();
+    }
+    let common = m
+        .surface
+        .chars()
+        .zip(m.base.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let surface_tail: Vec<char> = m.surface.chars().skip(common).collect();
+    let base_tail: String = m.base.chars().skip(common).collect();
+    let kana = |c: &char| fold::is_hiragana(*c) || fold::is_katakana(*c);
+    let reading: Vec<char> = m.reading.chars().collect();
+    if !surface_tail.iter().all(kana)
+        || !base_tail.chars().all(|c| kana(&c))
+        || surface_tail.len() > reading.len()
+    {
+        return m.reading.clone();
+    }
+    let stem: String = reading[..reading.len() - surface_tail.len()]
+        .iter()
+        .collect();
+    format!("{stem}{base_tail}")
+}
+
+fn push_bigrams(chars: &[(char, usize, usize)], out: &mut Vec<Term>) {
+    for pair in chars.windows(2) {
+        out.push(Term {
+            text: [pair[0].0, pair[1].0].iter().collect(),
+            start: pair[0].1,
+            end: pair[1].2,
+        });
+    }
+}
+
+/// Words that carry no topic however a question is phrased: light verbs,
+/// politeness, and request boilerplate (`教えてください`, `知りたい`).
+const STOP_WORDS: &[&str] = &[
+    "する",
+    "ある",
+    "いる",
+    "なる",
+    "れる",
+    "られる",
+    "せる",
+    "させる",
+    "おる",
+    "いただく",
+    "頂く",
+    "くださる",
+    "下さる",
+    "ござる",
+    "もらう",
+    "くれる",
+    "思う",
+    "教える",
+    "知る",
+    "いう",
+    "言う",
+    "ほしい",
+    "欲しい",
+    "いい",
+    "よい",
+    "良い",
+    "さん",
+    "様",
+    "さま",
+    "ちゃん",
+    "方",
+    "お",
+    "ご",
+    "御",
+];
+
+/// Whether a morpheme is content: nouns, verbs, adjectives, adverbs, adnominals,
+/// interjections and unknown words, minus dependent forms and [`STOP_WORDS`].
+pub fn is_content(pos: &[String], base: &str, surface: &str) -> bool {
+    let major = pos.first().map(String::as_str).unwrap_or("");
+    let minor = pos.get(1).map(String::as_str).unwrap_or("");
+    let kept_class = matches!(
+        major,
+        "名詞" | "動詞" | "形容詞" | "副詞" | "連体詞" | "感動詞" | ""
+    );
+    let dependent = matches!(minor, "非自立" | "代名詞" | "接尾" | "数接続")
+        && !(major == "名詞" && minor == "接尾" && surface.chars().any(fold::is_kanji));
+    let symbol_like = !surface.chars().any(char::is_alphanumeric);
+    kept_class
+        && !dependent
+        && !symbol_like
+        && !STOP_WORDS.contains(&base)
+        && !STOP_WORDS.contains(&surface)
+}

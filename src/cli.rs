@@ -1,0 +1,395 @@
+//! The `kotae` command line: the only module that knows all the others.
+//!
+//! Exit codes: 0 success (for `ask`: answered), 1 `ask` did not answer (clarify,
+//! fallback, small talk), 2 error. Errors are printed once, as one message.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::analysis::{FieldKind, fold::Fold};
+use crate::config::{Config, Limits, Paths, Thresholds};
+use crate::error::{Error, Result};
+use crate::eval;
+use crate::faq::Faq;
+use crate::matcher::{Ablation, Decision, Matcher, Question, Reply};
+use crate::server::{self, AppState};
+
+/// kotae: a Japanese FAQ answer matcher.
+#[derive(Debug, Parser)]
+#[command(name = "kotae", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+struct Common {
+    /// FAQ directory.
+    #[arg(long, global = true, env = "KOTAE_FAQ", default_value = "faq")]
+    faq: PathBuf,
+    /// Index root directory (generations are built under it).
+    #[arg(long, global = true, env = "KOTAE_INDEX", default_value = "index")]
+    index: PathBuf,
+    /// IPADIC source directory (Debian package mecab-ipadic).
+    #[arg(long, global = true, env = "KOTAE_IPADIC_SRC", default_value = crate::dictionary::DEFAULT_IPADIC_SRC)]
+    ipadic_src: PathBuf,
+    /// Compiled dictionary cache [default: <index>/dictionary].
+    #[arg(long, global = true, env = "KOTAE_DICT_DIR")]
+    dict_dir: Option<PathBuf>,
+    /// Least confidence for an answer.
+    #[arg(long, global = true, env = "KOTAE_ANSWER_CONFIDENCE")]
+    answer_confidence: Option<f32>,
+    /// Least coverage for a candidate to be offered.
+    #[arg(long, global = true, env = "KOTAE_CLARIFY_COVERAGE")]
+    clarify_coverage: Option<f32>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the HTTP API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "KOTAE_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+    /// Build the index for the FAQ (if it is not already built).
+    Index,
+    /// Ask a question; exit 0 when answered, 1 otherwise.
+    Ask {
+        /// The question.
+        question: String,
+        /// Candidates to show.
+        #[arg(long, default_value_t = 3)]
+        top_k: usize,
+        /// Print the reply as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show why a question gets its reply: analysis, synonyms, per-field scores.
+    Explain {
+        /// The question.
+        question: String,
+    },
+    /// Rank FAQ entries for a text, as the staff console does.
+    Search {
+        /// Search text.
+        text: String,
+        /// Most results.
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+    },
+    /// Show how a text is analyzed: tokens, base forms, parts of speech, readings.
+    Tokenize {
+        /// The text.
+        text: String,
+    },
+    /// Measure answer quality on a labelled JSONL file.
+    Eval {
+        /// JSONL file of {"question", "expected"} lines.
+        file: PathBuf,
+        /// Print one JSON line per question, then the report as the last line.
+        #[arg(long)]
+        json: bool,
+        /// Switch a mechanism off: reading, kana-gram, char-gram, synonyms, answer,
+        /// alternates, or a fold (kanji-numeral, okurigana, hiragana, long-vowel,
+        /// small-kana). Repeatable.
+        #[arg(long = "without", value_name = "MECHANISM")]
+        without: Vec<String>,
+    },
+}
+
+/// Parses arguments, runs the command and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(&cli.command);
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("kotae: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_tracing(command: &Command) {
+    let default = match command {
+        Command::Serve { .. } | Command::Index => "info",
+        _ => "warn",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KOTAE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn config(common: &Common) -> Result<Config> {
+    let mut thresholds = Thresholds::default();
+    if let Some(value) = common.answer_confidence {
+        thresholds.answer_confidence = value;
+    }
+    if let Some(value) = common.clarify_coverage {
+        thresholds.clarify_coverage = value;
+    }
+    thresholds.validate()?;
+    Ok(Config {
+        paths: Paths {
+            faq: common.faq.clone(),
+            index: common.index.clone(),
+            ipadic_src: common.ipadic_src.clone(),
+            dict_dir: common.dict_dir.clone(),
+        },
+        limits: Limits::default(),
+        thresholds,
+    })
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let config = config(&cli.common)?;
+    match cli.command {
+        Command::Serve { addr } => {
+            let started = std::time::Instant::now();
+            let matcher = Matcher::build(&config)?;
+            tracing::info!(
+                entries = matcher.faq().entries.len(),
+                index = %matcher.index().dir.display(),
+                built = matcher.index().built,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "ready"
+            );
+            let state = AppState {
+                matcher: Arc::new(matcher),
+                limits: Arc::new(config.limits),
+            };
+            let runtime = tokio::runtime::Runtime::new()
+                .map_err(|e| Error::Config(format!("cannot start the async runtime: {e}")))?;
+            runtime.block_on(server::serve(state, addr))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Index => {
+            let matcher = Matcher::build(&config)?;
+            let index = matcher.index();
+            println!(
+                "{} {} ({} entries, {} documents)",
+                if index.built { "built" } else { "up to date:" },
+                index.dir.display(),
+                index.manifest.entries,
+                index.manifest.documents
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ask {
+            question,
+            top_k,
+            json,
+        } => {
+            let matcher = Matcher::build(&config)?;
+            let question = Question::new(&question, top_k, false, &config.limits)?;
+            let reply = matcher.ask(&question)?;
+            if json {
+                println!("{}", to_json(&reply)?);
+            } else {
+                print_reply(&reply);
+            }
+            Ok(if reply.decision == Decision::Answer {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Explain { question } => {
+            let matcher = Matcher::build(&config)?;
+            let question = Question::new(&question, 5, true, &config.limits)?;
+            let reply = matcher.ask(&question)?;
+            print_reply(&reply);
+            if let Some(explain) = &reply.explain {
+                println!("\n{}", to_json(explain)?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search { text, limit } => {
+            let matcher = Matcher::build(&config)?;
+            for hit in matcher.search(&text, limit)? {
+                println!(
+                    "{:>8.3}  {:<20} {}",
+                    hit.score, hit.entry.id, hit.entry.question
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tokenize { text } => {
+            let matcher = Matcher::build(&config)?;
+            println!("surface\tbase\tpos\treading\tcontent");
+            for m in matcher.analyzer().morphemes(&text)? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    m.surface,
+                    m.base,
+                    m.pos.join(","),
+                    m.reading,
+                    if m.content { "yes" } else { "-" }
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval {
+            file,
+            json,
+            without,
+        } => {
+            let labelled = eval::read(&file)?;
+            let (ablation, folds, no_alternates) = parse_without(&without)?;
+            let scratch;
+            let mut config = config;
+            if no_alternates {
+                scratch = tempfile_dir()?;
+                config.paths = without_alternates(&config.paths, &scratch)?;
+            }
+            let matcher = Matcher::build_with(&config, ablation, folds)?;
+            let outcomes = eval::run(&matcher, &labelled, 10)?;
+            let report = eval::report(&outcomes);
+            for o in &outcomes {
+                if json {
+                    println!("{}", to_json(o)?);
+                } else if !o.top1()
+                    || o.wrong_answer()
+                    || (o.expected.is_empty() && o.decision == Decision::Answer)
+                {
+                    println!(
+                        "{:<9} {:.2} expected {:?} got {:?}  {}",
+                        o.decision.as_str(),
+                        o.confidence,
+                        o.expected,
+                        o.ranked.first(),
+                        o.question
+                    );
+                }
+            }
+            if json {
+                println!("{}", to_json(&report)?);
+            } else {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn parse_without(names: &[String]) -> Result<(Ablation, HashSet<Fold>, bool)> {
+    let mut ablation = Ablation::default();
+    let mut folds = HashSet::new();
+    let mut no_alternates = false;
+    for name in names {
+        match name.as_str() {
+            "reading" => drop(ablation.fields.insert(FieldKind::Reading)),
+            "kana-gram" => drop(ablation.fields.insert(FieldKind::KanaGram)),
+            "char-gram" => drop(ablation.fields.insert(FieldKind::CharGram)),
+            "synonyms" => ablation.no_synonyms = true,
+            "answer" => ablation.no_answer = true,
+            "alternates" => no_alternates = true,
+            other => match Fold::ALL.iter().find(|f| f.name() == other) {
+                Some(fold) => drop(folds.insert(*fold)),
+                None => {
+                    return Err(Error::Config(format!(
+                        "--without {other}: unknown mechanism"
+                    )));
+                }
+            },
+        }
+    }
+    Ok((ablation, folds, no_alternates))
+}
+
+/// A scratch directory removed when dropped.
+struct ScratchDir(PathBuf);
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tempfile_dir() -> Result<ScratchDir> {
+    let dir = std::env::temp_dir().join(format!("kotae-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    Ok(ScratchDir(dir))
+}
+
+/// Copies the FAQ with every alternate removed into `scratch`, for the ablation.
+fn without_alternates(paths: &Paths, scratch: &ScratchDir) -> Result<Paths> {
+    let faq = Faq::load(&paths.faq)?;
+    let dir = scratch.0.join("faq");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    for item in std::fs::read_dir(&paths.faq).map_err(|e| Error::io(&paths.faq, e))? {
+        let path = item.map_err(|e| Error::io(&paths.faq, e))?.path();
+        if let Some(name) = path.file_name().filter(|_| path.is_file()) {
+            let target = dir.join(name);
+            std::fs::copy(&path, &target).map_err(|e| Error::io(&target, e))?;
+            if path.extension().is_some_and(|e| e == "json") && name != crate::faq::RESPONSES_FILE {
+                std::fs::remove_file(&target).map_err(|e| Error::io(&target, e))?;
+            }
+        }
+    }
+    let entries: Vec<_> = faq
+        .entries
+        .into_iter()
+        .map(|mut e| {
+            e.alternates.clear();
+            e
+        })
+        .collect();
+    let target = dir.join("entries.json");
+    let json = serde_json::to_string(&entries).map_err(|e| Error::Config(e.to_string()))?;
+    std::fs::write(&target, json).map_err(|e| Error::io(&target, e))?;
+    Ok(Paths {
+        faq: dir,
+        index: scratch.0.join("index"),
+        ipadic_src: paths.ipadic_src.clone(),
+        dict_dir: Some(paths.dictionary_cache()),
+    })
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Config(format!("cannot encode JSON: {e}")))
+}
+
+fn print_reply(reply: &Reply) {
+    println!("decision:   {}", reply.decision.as_str());
+    println!("confidence: {:.2}", reply.confidence);
+    if let Some(message) = &reply.message {
+        println!("message:    {message}");
+    }
+    if let Some(entry) = &reply.answer {
+        println!(
+            "answer:     [{}] {}\n{}",
+            entry.id, entry.question, entry.answer
+        );
+    }
+    if let Some(fallback) = &reply.fallback {
+        println!(
+            "fallback:   {}\n  {}  {}",
+            fallback.message, fallback.phone, fallback.hours
+        );
+    }
+    if !reply.candidates.is_empty() {
+        println!("candidates:");
+        for c in &reply.candidates {
+            println!(
+                "  {:>8.3}  cov {:.2}  {:<20} {}",
+                c.score, c.coverage, c.id, c.question
+            );
+        }
+    }
+}

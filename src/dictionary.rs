@@ -1,0 +1,135 @@
+//! The IPADIC dictionary: Debian's source CSVs → a compiled cache → a memory map.
+//!
+//! lindera's `embed-ipadic` feature downloads its dictionary at build time, which
+//! cannot work offline. Instead kotae compiles the EUC-JP source that Debian's
+//! `mecab-ipadic` package installs, once, into a cache directory, and memory-maps it
+//! on every later start (about a millisecond).
+//!
+//! The non-obvious decision: compilation writes into a private temporary directory
+//! next to the cache and renames it into place only when complete. A crash leaves at
+//! most a stray temporary directory, never a half-built cache, and two processes
+//! starting together both succeed (the loser of the rename race discards its copy).
+
+use std::path::{Path, PathBuf};
+
+use lindera::dictionary::{Dictionary, UserDictionary, load_dictionary};
+use lindera_dictionary::builder::DictionaryBuilder;
+use lindera_dictionary::dictionary::metadata::Metadata;
+
+use crate::error::{Error, Result};
+
+/// Where Debian's `mecab-ipadic` package puts the source CSVs.
+pub const DEFAULT_IPADIC_SRC: &str = "/usr/share/mecab/dic/ipadic";
+
+/// lindera-ipadic 6.2's metadata, with the encoding set to Debian's EUC-JP.
+const IPADIC_METADATA: &str = include_str!("ipadic_metadata.json");
+
+/// Name of the compiled dictionary inside the cache directory. It carries the
+/// lindera version so that an upgrade compiles a fresh, compatible copy.
+const COMPILED_NAME: &str = "ipadic-lindera-6.2";
+
+/// Returns the compiled dictionary directory inside `cache_dir`, compiling it from
+/// `source` first if it is not there yet.
+pub fn ensure_compiled(source: &Path, cache_dir: &Path) -> Result<PathBuf> {
+    let target = cache_dir.join(COMPILED_NAME);
+    if target.join("metadata.json").is_file() {
+        return Ok(target);
+    }
+    if !source.join("matrix.def").is_file() {
+        return Err(Error::NoIpadic(source.to_path_buf()));
+    }
+    std::fs::create_dir_all(cache_dir).map_err(|e| Error::io(cache_dir, e))?;
+    let tmp = cache_dir.join(format!(
+        ".{COMPILED_NAME}.tmp-{}-{}",
+        std::process::id(),
+        unique_suffix()
+    ));
+    tracing::info!(source = %source.display(), target = %target.display(), "compiling IPADIC dictionary");
+    let built = metadata().and_then(|meta| {
+        DictionaryBuilder::new(meta)
+            .build_dictionary(source, &tmp)
+            .map_err(|e| dictionary_error(source, e))
+    });
+    if let Err(err) = built {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(err);
+    }
+    match std::fs::rename(&tmp, &target) {
+        Ok(()) => Ok(target),
+        // Another process finished first: its copy is as good as ours.
+        Err(_) if target.join("metadata.json").is_file() => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            Ok(target)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            Err(Error::io(&target, e))
+        }
+    }
+}
+
+/// Opens a compiled dictionary directory (memory-mapped).
+pub fn open(compiled: &Path) -> Result<Dictionary> {
+    load_dictionary(&compiled.to_string_lossy()).map_err(|e| dictionary_error(compiled, e))
+}
+
+/// Compiles the simple user dictionary (UTF-8 CSV: surface, part of speech, reading)
+/// against the system dictionary's metadata. `origin` names the file in errors.
+pub fn user_dictionary(csv: &str, origin: &Path) -> Result<UserDictionary> {
+    DictionaryBuilder::new(metadata()?)
+        .build_user_dict_from_reader(csv.as_bytes())
+        .map_err(|e| dictionary_error(origin, e))
+}
+
+fn metadata() -> Result<Metadata> {
+    Metadata::load(IPADIC_METADATA.as_bytes()).map_err(|e| Error::Dictionary {
+        path: PathBuf::from("src/ipadic_metadata.json"),
+        message: e.to_string(),
+    })
+}
+
+fn dictionary_error(path: &Path, err: impl std::fmt::Display) -> Error {
+    Error::Dictionary {
+        path: path.to_path_buf(),
+        message: err.to_string(),
+    }
+}
+
+fn unique_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_source_names_the_package_and_the_flag() {
+        let cache = tempfile::tempdir().unwrap();
+        let err = ensure_compiled(Path::new("/nonexistent/ipadic"), cache.path()).unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, Error::NoIpadic(_)));
+        assert!(
+            message.contains("apt-get install -y mecab-ipadic"),
+            "{message}"
+        );
+        assert!(message.contains("--ipadic-src"), "{message}");
+        assert!(message.contains("/nonexistent/ipadic"), "{message}");
+    }
+
+    #[test]
+    fn missing_source_leaves_no_cache_behind() {
+        let cache = tempfile::tempdir().unwrap();
+        let _ = ensure_compiled(Path::new("/nonexistent/ipadic"), cache.path());
+        assert_eq!(std::fs::read_dir(cache.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_malformed_user_dictionary_is_an_error_naming_the_file() {
+        let err = user_dictionary("ならコープ\n", Path::new("faq/userdict.csv")).unwrap_err();
+        assert!(err.to_string().contains("faq/userdict.csv"), "{err}");
+    }
+}

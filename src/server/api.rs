@@ -1,0 +1,245 @@
+//! Thin JSON handlers: extract, validate into library types, call the matcher, map
+//! to the response shape. Nothing else happens here.
+
+use axum::Json;
+use axum::extract::{FromRequest, FromRequestParts, Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::error::ApiError;
+use crate::faq::Entry;
+use crate::matcher::{Decision, Explain, Fallback, Question, Reply};
+
+/// `axum::Json` whose rejections answer in our error shape.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct AppJson<T>(pub T);
+
+/// Query string extractor whose rejections answer in our error shape.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct AppQuery<T>(pub T);
+
+/// `POST /api/ask` body.
+#[derive(Debug, Deserialize)]
+pub struct AskRequest {
+    /// The member's question.
+    pub question: String,
+    /// Number of candidates (1..=10, default 3).
+    pub top_k: Option<i64>,
+    /// Include the decision's detail.
+    #[serde(default)]
+    pub explain: bool,
+}
+
+/// An entry as the API shows it.
+#[derive(Debug, Serialize)]
+pub struct EntryView {
+    id: String,
+    question: String,
+    answer: String,
+    category: String,
+}
+
+impl From<&Entry> for EntryView {
+    fn from(entry: &Entry) -> Self {
+        EntryView {
+            id: entry.id.clone(),
+            question: entry.question.clone(),
+            answer: entry.answer.clone(),
+            category: entry.category.clone(),
+        }
+    }
+}
+
+/// A candidate as the API shows it.
+#[derive(Debug, Serialize)]
+pub struct CandidateView {
+    id: String,
+    question: String,
+    score: f32,
+}
+
+/// `POST /api/ask` response.
+#[derive(Debug, Serialize)]
+pub struct AskResponse {
+    decision: Decision,
+    confidence: f32,
+    answer: Option<EntryView>,
+    candidates: Vec<CandidateView>,
+    fallback: Option<Fallback>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explain: Option<Explain>,
+}
+
+impl From<Reply> for AskResponse {
+    fn from(reply: Reply) -> Self {
+        AskResponse {
+            decision: reply.decision,
+            confidence: (reply.confidence * 1000.0).round() / 1000.0,
+            answer: reply.answer.as_ref().map(EntryView::from),
+            candidates: reply
+                .candidates
+                .into_iter()
+                .map(|c| CandidateView {
+                    id: c.id,
+                    question: c.question,
+                    score: c.score,
+                })
+                .collect(),
+            fallback: reply.fallback,
+            message: reply.message,
+            explain: reply.explain,
+        }
+    }
+}
+
+/// Answers a member's question.
+pub async fn ask(
+    State(state): State<AppState>,
+    AppJson(request): AppJson<AskRequest>,
+) -> Result<Json<AskResponse>, ApiError> {
+    let limits = &state.limits;
+    let top_k = match request.top_k {
+        None => limits.default_top_k,
+        Some(k) if (1..=limits.max_top_k as i64).contains(&k) => k as usize,
+        Some(k) => {
+            return Err(ApiError::invalid(
+                "invalid_top_k",
+                format!("top_k must be between 1 and {}, got {k}", limits.max_top_k),
+            ));
+        }
+    };
+    let question = Question::new(&request.question, top_k, request.explain, limits)?;
+    let reply = state.matcher.ask(&question)?;
+    Ok(Json(reply.into()))
+}
+
+/// `GET /api/search` parameters.
+#[derive(Debug, Deserialize)]
+pub struct SearchParams {
+    /// Search text.
+    pub q: String,
+    /// Most results (1..=50, default 10).
+    pub limit: Option<usize>,
+}
+
+/// One staff search result.
+#[derive(Debug, Serialize)]
+pub struct SearchResult {
+    #[serde(flatten)]
+    entry: EntryView,
+    score: f32,
+}
+
+/// `GET /api/search` response.
+#[derive(Debug, Serialize)]
+pub struct SearchResponse {
+    results: Vec<SearchResult>,
+}
+
+/// Ranked entries for staff, without a decision.
+pub async fn search(
+    State(state): State<AppState>,
+    AppQuery(params): AppQuery<SearchParams>,
+) -> Result<Json<SearchResponse>, ApiError> {
+    let limit = params.limit.unwrap_or(10);
+    if !(1..=50).contains(&limit) {
+        return Err(ApiError::invalid(
+            "invalid_limit",
+            "limit must be between 1 and 50",
+        ));
+    }
+    // Search shares the question's validation (empty, length).
+    let question = Question::new(&params.q, limit, false, &state.limits)?;
+    let hits = state.matcher.search(question.text(), limit)?;
+    Ok(Json(SearchResponse {
+        results: hits
+            .into_iter()
+            .map(|hit| SearchResult {
+                entry: EntryView::from(&hit.entry),
+                score: hit.score,
+            })
+            .collect(),
+    }))
+}
+
+/// `GET /api/faq` response.
+#[derive(Debug, Serialize)]
+pub struct FaqResponse {
+    entries: Vec<EntryView>,
+}
+
+/// Every entry, in FAQ order.
+pub async fn faq(State(state): State<AppState>) -> Json<FaqResponse> {
+    Json(FaqResponse {
+        entries: state
+            .matcher
+            .faq()
+            .entries
+            .iter()
+            .map(EntryView::from)
+            .collect(),
+    })
+}
+
+/// One entry by id.
+pub async fn faq_entry(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<EntryView>, ApiError> {
+    state
+        .matcher
+        .faq()
+        .entry(&id)
+        .map(|entry| Json(EntryView::from(entry)))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_entry",
+                format!("no FAQ entry with id {id:?}"),
+            )
+        })
+}
+
+/// Liveness: the process answers HTTP.
+pub async fn healthz() -> impl IntoResponse {
+    Json(serde_json::json!({"status": "ok"}))
+}
+
+/// Readiness: the index is open and a real question gets answered.
+pub async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    let faq = state.matcher.faq();
+    let probe = faq
+        .entries
+        .first()
+        .map(|e| e.question.clone())
+        .unwrap_or_default();
+    let hits = state.matcher.search(&probe, 1)?;
+    if hits.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            "the index returned nothing for a known question",
+        ));
+    }
+    Ok(Json(serde_json::json!({
+        "status": "ready",
+        "entries": faq.entries.len(),
+        "index": state.matcher.index().dir.file_name().map(|n| n.to_string_lossy().into_owned()),
+    })))
+}
+
+/// Any route we do not have.
+pub async fn not_found() -> ApiError {
+    ApiError::not_found()
+}
+
+/// A route we have, with the wrong method.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::method_not_allowed()
+}
