@@ -24,8 +24,9 @@ use crate::analysis::{self, Analyzer, FieldKind};
 use crate::error::{Error, Result};
 use crate::faq::Faq;
 
-/// Version of the schema and analysis; part of every generation's hash, so a
-/// change of analysis never opens an index built by the old one.
+/// Version of the schema; part of every generation's hash together with the
+/// analyzer's fingerprint, so neither a schema nor an analysis change ever opens an
+/// index built by the old code.
 pub const FORMAT: &str = "kotae-index-3";
 
 /// File written last into a finished generation.
@@ -138,11 +139,12 @@ pub struct FaqIndex {
     pub built: bool,
 }
 
-/// The generation directory name for a FAQ's content.
-pub fn generation_name(faq: &Faq) -> String {
+/// The generation directory name for a FAQ's content as this analyzer sees it.
+pub fn generation_name(faq: &Faq, analyzer: &Analyzer) -> String {
     let mut hasher = Sha256::new();
     hasher.update(FORMAT.as_bytes());
     hasher.update(faq.content_hash.as_bytes());
+    hasher.update(analyzer.fingerprint().as_bytes());
     let digest = hasher.finalize();
     let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
     format!("gen-{hex}")
@@ -151,7 +153,7 @@ pub fn generation_name(faq: &Faq) -> String {
 /// Opens the generation for `faq` under `root`, building it first if it is missing
 /// or unreadable.
 pub fn open_or_build(faq: &Faq, analyzer: &Analyzer, root: &Path) -> Result<FaqIndex> {
-    let dir = root.join(generation_name(faq));
+    let dir = root.join(generation_name(faq, analyzer));
     if dir.join(MANIFEST).is_file() {
         match open(&dir, analyzer) {
             Ok(index) if index.manifest.content_hash == faq.content_hash => return Ok(index),
@@ -170,7 +172,7 @@ pub fn open_or_build(faq: &Faq, analyzer: &Analyzer, root: &Path) -> Result<FaqI
 /// Builds the generation for `faq` under `root` (replacing nothing that exists).
 pub fn build(faq: &Faq, analyzer: &Analyzer, root: &Path) -> Result<FaqIndex> {
     std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
-    let dir = root.join(generation_name(faq));
+    let dir = root.join(generation_name(faq, analyzer));
     let tmp = root.join(format!(".build-{}-{}", std::process::id(), nanos()));
     let result = write_generation(faq, analyzer, &tmp).and_then(|()| {
         match std::fs::rename(&tmp, &dir) {

@@ -19,3 +19,35 @@ pub mod matcher;
 pub mod server;
 
 pub use error::{Error, Result};
+
+/// Shared fixtures for unit tests: one compiled dictionary for the whole run.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::path::{Path, PathBuf};
+    use std::sync::OnceLock;
+
+    use crate::analysis::Analyzer;
+
+    /// The dictionary cache shared by all unit tests of this checkout.
+    pub fn dictionary_cache() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-dictionary")
+    }
+
+    /// An analyzer with the shipped user dictionary, built once.
+    pub fn analyzer() -> Analyzer {
+        static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
+        ANALYZER
+            .get_or_init(|| {
+                let faq = Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
+                let userdict = std::fs::read_to_string(faq.join("userdict.csv")).unwrap();
+                Analyzer::load(
+                    Path::new(crate::dictionary::DEFAULT_IPADIC_SRC),
+                    &dictionary_cache(),
+                    Some((&userdict, &faq.join("userdict.csv"))),
+                    Default::default(),
+                )
+                .unwrap()
+            })
+            .clone()
+    }
+}

@@ -42,6 +42,31 @@ const BOOST_CHAR: f32 = 0.1;
 const BOOST_ANSWER: f32 = 0.3;
 /// Share of an entry's answer-document score added to its best phrasing score.
 const ANSWER_SHARE: f32 = 0.5;
+/// Interrogatives: they help rank (`なぜ` leans to the entry on delay) but say
+/// nothing about whether the FAQ covers the topic, so they weigh nothing in coverage.
+const QUESTION_WORDS: &[&str] = &[
+    "どう",
+    "なぜ",
+    "何故",
+    "どうして",
+    "いつ",
+    "どこ",
+    "何",
+    "なに",
+    "なん",
+    "どれ",
+    "どの",
+    "どんな",
+    "いくら",
+    "誰",
+    "だれ",
+    "どういう",
+    "どうやって",
+    "どのよう",
+    "どちら",
+    "いかが",
+];
+
 /// Documents retrieved before aggregation into entries.
 const RETRIEVE: usize = 200;
 
@@ -195,8 +220,26 @@ pub struct CandidateExplain {
     pub coverage: f32,
     /// Concepts of the question this entry contains.
     pub matched: Vec<String>,
-    /// tantivy's own explanation of the best phrasing's score.
-    pub tantivy: Option<serde_json::Value>,
+    /// tantivy's score of each query clause on the best phrasing or the answer.
+    pub clauses: Vec<ClauseScore>,
+}
+
+/// One query clause's contribution to a candidate's score.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClauseScore {
+    /// Index field.
+    pub field: &'static str,
+    /// The query text (concept, reading or bigram).
+    pub text: String,
+    /// BM25 score (boost included).
+    pub score: f32,
+}
+
+/// One labelled clause of the retrieval query.
+struct Clause {
+    field: &'static str,
+    text: String,
+    query: Box<dyn Query>,
 }
 
 /// A ranked entry for staff search.
@@ -260,6 +303,7 @@ struct Gathered {
     phrasing: f32,
     phrasing_doc: Option<DocAddress>,
     answer: f32,
+    answer_doc: Option<DocAddress>,
 }
 
 impl Matcher {
@@ -340,7 +384,7 @@ impl Matcher {
             groups.push(analyzed);
         }
         // Longest members first, so `個人情報` wins over `情報`.
-        synonyms.sort_by(|a, b| b.terms.len().cmp(&a.terms.len()));
+        synonyms.sort_by_key(|m| std::cmp::Reverse(m.terms.len()));
         let mut smalltalk = Vec::new();
         for talk in &faq.responses.smalltalk {
             let mut group = SmallTalkGroup {
@@ -409,8 +453,8 @@ impl Matcher {
             });
         }
         let concepts = self.concepts(&analysis)?;
-        let query = self.query(&analysis, &concepts);
-        let ranked = self.retrieve(query.as_ref())?;
+        let clauses = self.clauses(&analysis, &concepts);
+        let ranked = self.retrieve(&Self::query(&clauses))?;
 
         let total_weight: f32 = concepts.iter().map(|c| c.weight).sum();
         let mut candidates = Vec::new();
@@ -439,7 +483,7 @@ impl Matcher {
                     gathered,
                     coverage,
                     matched.iter().map(|&i| concepts[i].text.clone()).collect(),
-                    query.as_ref(),
+                    &clauses,
                 )?);
             }
         }
@@ -470,7 +514,7 @@ impl Matcher {
             candidates,
             fallback: (decision == Decision::Fallback).then(|| self.fallback()),
             message,
-            explain: question.explain.then(|| Explain {
+            explain: question.explain.then_some(Explain {
                 analysis,
                 concepts,
                 candidates: explained,
@@ -484,8 +528,8 @@ impl Matcher {
     pub fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>> {
         let analysis = self.analyzer.analyze(text)?;
         let concepts = self.concepts(&analysis)?;
-        let query = self.query(&analysis, &concepts);
-        self.retrieve(query.as_ref())?
+        let clauses = self.clauses(&analysis, &concepts);
+        self.retrieve(&Self::query(&clauses))?
             .into_iter()
             .take(limit)
             .map(|(id, _, score)| {
@@ -552,7 +596,11 @@ impl Matcher {
             if !seen.insert(text.clone()) {
                 continue;
             }
-            let (weight, known) = self.weight(&alternatives)?;
+            let (weight, known) = if QUESTION_WORDS.contains(&text.as_str()) {
+                (0.0, true)
+            } else {
+                self.weight(&alternatives)?
+            };
             concepts.push(Concept {
                 text,
                 reading,
@@ -595,6 +643,7 @@ impl Matcher {
         concepts
             .iter()
             .enumerate()
+            .filter(|(_, c)| c.weight > 0.0)
             .filter(|(_, c)| {
                 c.alternatives
                     .iter()
@@ -607,7 +656,8 @@ impl Matcher {
             .collect()
     }
 
-    fn query(&self, analysis: &Analysis, concepts: &[Concept]) -> Box<dyn Query> {
+    /// The retrieval query's clauses, each labelled with its field and text.
+    fn clauses(&self, analysis: &Analysis, concepts: &[Concept]) -> Vec<Clause> {
         let fields = &self.index.fields;
         let enabled = |kind: FieldKind| !self.ablation.fields.contains(&kind);
         let term = |field, text: &str, boost: f32| -> Box<dyn Query> {
@@ -619,65 +669,101 @@ impl Matcher {
                 boost,
             ))
         };
-        let all_of = |field, alternative: &[String], boost: f32| -> Box<dyn Query> {
-            Box::new(BooleanQuery::new(
-                alternative
-                    .iter()
-                    .map(|t| (Occur::Should, term(field, t, boost)))
-                    .collect(),
-            ))
+        // A synonym group scores as its best member, never as the sum of members.
+        let any_of = |field, alternatives: &[Vec<String>], boost: f32| -> Box<dyn Query> {
+            let options: Vec<Box<dyn Query>> = alternatives
+                .iter()
+                .map(|alternative| match alternative.as_slice() {
+                    [single] => term(field, single, boost),
+                    many => Box::new(BooleanQuery::new(
+                        many.iter()
+                            .map(|t| (Occur::Should, term(field, t, boost)))
+                            .collect(),
+                    )) as Box<dyn Query>,
+                })
+                .collect();
+            if options.len() == 1 {
+                options
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| term(field, "", boost))
+            } else {
+                Box::new(DisjunctionMaxQuery::new(options))
+            }
         };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut clauses = Vec::new();
         for concept in concepts {
             if enabled(FieldKind::Terms) {
-                let field = fields.phrasing(FieldKind::Terms);
-                let options = concept
-                    .alternatives
-                    .iter()
-                    .map(|alt| all_of(field, alt, BOOST_TERMS))
-                    .collect();
-                clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(options))));
+                clauses.push(Clause {
+                    field: index::PHRASING[0],
+                    text: concept.text.clone(),
+                    query: any_of(
+                        fields.phrasing(FieldKind::Terms),
+                        &concept.alternatives,
+                        BOOST_TERMS,
+                    ),
+                });
             }
             if !self.ablation.no_answer {
-                let options = concept
-                    .alternatives
-                    .iter()
-                    .map(|alt| all_of(fields.answer, alt, BOOST_ANSWER))
-                    .collect();
-                clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(options))));
+                clauses.push(Clause {
+                    field: index::ANSWER,
+                    text: concept.text.clone(),
+                    query: any_of(fields.answer, &concept.alternatives, BOOST_ANSWER),
+                });
             }
             if enabled(FieldKind::Reading) && !concept.reading.is_empty() {
-                clauses.push((
-                    Occur::Should,
-                    term(
+                clauses.push(Clause {
+                    field: index::PHRASING[1],
+                    text: concept.reading.clone(),
+                    query: term(
                         fields.phrasing(FieldKind::Reading),
                         &concept.reading,
                         BOOST_READING,
                     ),
-                ));
+                });
             }
         }
         let grams = [
-            (FieldKind::KanaGram, &analysis.kana_grams, BOOST_KANA),
-            (FieldKind::CharGram, &analysis.char_grams, BOOST_CHAR),
+            (
+                FieldKind::KanaGram,
+                &analysis.kana_grams,
+                BOOST_KANA,
+                index::PHRASING[2],
+            ),
+            (
+                FieldKind::CharGram,
+                &analysis.char_grams,
+                BOOST_CHAR,
+                index::PHRASING[3],
+            ),
         ];
-        for (kind, terms, boost) in grams {
+        for (kind, terms, boost, name) in grams {
             if !enabled(kind) {
                 continue;
             }
             let mut seen = HashSet::new();
             for gram in terms.iter().filter(|t| seen.insert(t.text.as_str())) {
-                clauses.push((
-                    Occur::Should,
-                    term(fields.phrasing(kind), &gram.text, boost),
-                ));
+                clauses.push(Clause {
+                    field: name,
+                    text: gram.text.clone(),
+                    query: term(fields.phrasing(kind), &gram.text, boost),
+                });
             }
         }
-        Box::new(BooleanQuery::new(clauses))
+        clauses
+    }
+
+    fn query(clauses: &[Clause]) -> BooleanQuery {
+        BooleanQuery::new(
+            clauses
+                .iter()
+                .map(|c| (Occur::Should, c.query.box_clone()))
+                .collect(),
+        )
     }
 
     /// Retrieves documents and aggregates them into ranked entries.
-    fn retrieve(&self, query: &dyn Query) -> Result<Vec<(String, Gathered, f32)>> {
+    fn retrieve(&self, query: &BooleanQuery) -> Result<Vec<(String, Gathered, f32)>> {
         let top = self.searcher.search(
             query,
             &tantivy::collector::TopDocs::with_limit(RETRIEVE).order_by_score(),
@@ -696,7 +782,10 @@ impl Matcher {
                 Gathered::default()
             });
             if is_answer {
-                slot.answer = slot.answer.max(score);
+                if score > slot.answer {
+                    slot.answer = score;
+                    slot.answer_doc = Some(address);
+                }
             } else if score > slot.phrasing {
                 slot.phrasing = score;
                 slot.phrasing_doc = Some(address);
@@ -730,7 +819,8 @@ impl Matcher {
         } else {
             0.0
         };
-        let confidence = (best.coverage * (0.5 + 0.5 * margin)).clamp(0.0, 1.0);
+        // `+ 0.0` turns a negative zero into zero.
+        let confidence = (best.coverage * (0.5 + 0.5 * margin)).clamp(0.0, 1.0) + 0.0;
         let facts = format!(
             "best {:?}: coverage {:.2}, margin {:.2}, {} shared concepts, confidence {:.2}",
             best.id, best.coverage, margin, matched, confidence
@@ -777,20 +867,40 @@ impl Matcher {
         gathered: &Gathered,
         coverage: f32,
         matched: Vec<String>,
-        query: &dyn Query,
+        clauses: &[Clause],
     ) -> Result<CandidateExplain> {
-        let (best_phrasing, tantivy) = match gathered.phrasing_doc {
+        let best_phrasing = match gathered.phrasing_doc {
             Some(address) => {
                 let doc: TantivyDocument = self.searcher.doc(address)?;
-                let text = doc
-                    .get_first(self.index.fields.phrasing_text)
+                doc.get_first(self.index.fields.phrasing_text)
                     .and_then(|v| v.as_str())
-                    .map(str::to_string);
-                let explanation = query.explain(&self.searcher, address)?;
-                (text, serde_json::to_value(&explanation).ok())
+                    .map(str::to_string)
             }
-            None => (None, None),
+            None => None,
         };
+        // Each clause is searched on its own and the candidate's documents looked up
+        // in its results: per-field evidence without a second scorer.
+        let mut scores = Vec::new();
+        for clause in clauses {
+            let top = self.searcher.search(
+                clause.query.as_ref(),
+                &tantivy::collector::TopDocs::with_limit(RETRIEVE).order_by_score(),
+            )?;
+            let phrasing = gathered
+                .phrasing_doc
+                .and_then(|best| top.iter().find(|(_, a)| *a == best).map(|(s, _)| *s));
+            let answer = match gathered.answer_doc {
+                Some(doc) => top.iter().find(|(_, a)| *a == doc).map(|(s, _)| *s),
+                None => None,
+            };
+            if let Some(score) = phrasing.or(answer) {
+                scores.push(ClauseScore {
+                    field: clause.field,
+                    text: clause.text.clone(),
+                    score,
+                });
+            }
+        }
         Ok(CandidateExplain {
             id: id.to_string(),
             best_phrasing,
@@ -798,7 +908,7 @@ impl Matcher {
             answer_score: gathered.answer,
             coverage,
             matched,
-            tantivy,
+            clauses: scores,
         })
     }
 }

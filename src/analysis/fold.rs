@@ -42,6 +42,12 @@ impl Fold {
     }
 
     /// Applies the fold to one term.
+    ///
+    /// ```
+    /// use kotae::analysis::fold::Fold;
+    /// assert_eq!(Fold::Hiragana.apply("クレカ"), "くれか");
+    /// assert_eq!(Fold::Okurigana.apply("引き落とし"), "引落");
+    /// ```
     pub fn apply(self, term: &str) -> String {
         match self {
             Fold::KanjiNumeral => kanji_numeral(term),

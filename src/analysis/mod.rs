@@ -259,6 +259,22 @@ impl Analyzer {
         })
     }
 
+    /// A short text that changes whenever analysis changes its output (code, folds,
+    /// dictionary): the index stores it so an index built by other analysis is
+    /// never opened.
+    pub fn fingerprint(&self) -> String {
+        const PROBE: &str = "ｸﾚｶの情報が漏れた？ 引き落とし口座と３ヶ月、でんわばんごうはならっぴカード。Credit ＣＡＲＤ";
+        let mut out = String::new();
+        for kind in FieldKind::ALL {
+            for term in self.terms(PROBE, kind).unwrap_or_default() {
+                out.push_str(&term.text);
+                out.push('|');
+            }
+            out.push('/');
+        }
+        out
+    }
+
     /// Applies a field's enabled folds to one string.
     pub fn fold(&self, text: &str, kind: FieldKind) -> String {
         let mut folded = text.to_string();
@@ -416,4 +432,144 @@ pub fn is_content(pos: &[String], base: &str, surface: &str) -> bool {
         && !symbol_like
         && !STOP_WORDS.contains(&base)
         && !STOP_WORDS.contains(&surface)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::analyzer;
+
+    fn texts(terms: Vec<Term>) -> Vec<String> {
+        terms.into_iter().map(|t| t.text).collect()
+    }
+
+    /// Japanese in, content terms out: what the main field indexes.
+    const TERMS: &[(&str, &[&str])] = &[
+        ("個人情報が漏れた", &["個人", "情報", "漏れる"]),
+        (
+            "クレジットカードの情報は大丈夫ですか",
+            &["くれじっとかーど", "情報", "大丈夫"],
+        ),
+        ("ｶｰﾄﾞ情報", &["かーど", "情報"]),
+        ("ﾃﾞｰﾀ", &["でーた"]),
+        ("引き落とし口座を教えてください", &["引落", "口座"]),
+        ("引落し口座", &["引落", "口座"]),
+        ("三か月", &["3", "か月"]),
+        ("３ヶ月", &["3", "か月"]),
+        (
+            "ならっぴカードとeフレンズ",
+            &["ならっぴかーど", "eふれんず"],
+        ),
+        (
+            "出資金と組合員とコープ共済",
+            &["出資金", "組合員", "こーぷ共済"],
+        ),
+        (
+            "スマイルポイントとあったかポイント",
+            &["すまいるぽいんと", "あったかぽいんと"],
+        ),
+        (
+            "あをがきとならコープとフリーコールと引落口座",
+            &["あをがき", "ならこーぷ", "ふりーこーる", "引落口座"],
+        ),
+        ("。、！？", &[]),
+    ];
+
+    #[test]
+    fn content_terms_table() {
+        let analyzer = analyzer();
+        for (text, expected) in TERMS {
+            let terms = texts(analyzer.terms(text, FieldKind::Terms).unwrap());
+            assert_eq!(terms, *expected, "text {text}");
+        }
+    }
+
+    #[test]
+    fn user_dictionary_words_are_single_tokens() {
+        let analyzer = analyzer();
+        for word in [
+            "ならコープ",
+            "ならっぴカード",
+            "スマイルポイント",
+            "あったかポイント",
+            "eフレンズ",
+            "あをがき",
+            "引落口座",
+            "出資金",
+            "組合員",
+            "フリーコール",
+            "コープ共済",
+        ] {
+            let morphemes = analyzer.morphemes(&format!("{word}について")).unwrap();
+            assert_eq!(morphemes[0].surface, word, "{word}: {morphemes:?}");
+        }
+    }
+
+    #[test]
+    fn readings_use_the_base_form_and_fold_kana() {
+        let analyzer = analyzer();
+        let readings = texts(
+            analyzer
+                .terms("電話番号が漏れた", FieldKind::Reading)
+                .unwrap(),
+        );
+        assert_eq!(readings, ["でんわ", "ばんごう", "もれる"]);
+        let readings = texts(analyzer.terms("カード", FieldKind::Reading).unwrap());
+        assert_eq!(readings, ["かど"]);
+    }
+
+    #[test]
+    fn hiragana_input_shares_kana_bigrams_with_kanji_text() {
+        let analyzer = analyzer();
+        let kanji = texts(analyzer.terms("電話番号", FieldKind::KanaGram).unwrap());
+        let kana = texts(
+            analyzer
+                .terms("でんわばんごう", FieldKind::KanaGram)
+                .unwrap(),
+        );
+        assert_eq!(kanji, kana);
+    }
+
+    #[test]
+    fn char_bigrams_skip_punctuation_and_keep_offsets() {
+        let analyzer = analyzer();
+        let text = "ｶｰﾄﾞ、情報";
+        let grams = analyzer.terms(text, FieldKind::CharGram).unwrap();
+        let names: Vec<&str> = grams.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(names, ["かー", "ーど", "情報"]);
+        let last = grams.last().unwrap();
+        assert_eq!(&text[last.start..last.end], "情報");
+    }
+
+    #[test]
+    fn term_offsets_point_into_the_typed_text() {
+        let analyzer = analyzer();
+        let text = "ＡＢＣのｸﾚｼﾞｯﾄｶｰﾄﾞ";
+        for term in analyzer.terms(text, FieldKind::Terms).unwrap() {
+            assert!(text.get(term.start..term.end).is_some(), "{term:?}");
+        }
+        let terms = analyzer.terms(text, FieldKind::Terms).unwrap();
+        let card = terms.iter().find(|t| t.text == "くれじっとかーど").unwrap();
+        assert_eq!(&text[card.start..card.end], "ｸﾚｼﾞｯﾄｶｰﾄﾞ");
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        let analyzer = analyzer();
+        let long = "あ".repeat(5000);
+        for text in [
+            "",
+            " ",
+            "\u{0}",
+            "👨‍👩‍👧",
+            "\u{202E}مرحبا",
+            "e\u{301}",
+            "ﾞﾞ",
+            long.as_str(),
+        ] {
+            for kind in FieldKind::ALL {
+                let _ = analyzer.terms(text, kind).unwrap();
+            }
+        }
+    }
 }

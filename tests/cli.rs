@@ -1,0 +1,242 @@
+//! End to end: the `kotae` command line as an FAQ editor and CI use it.
+
+mod common;
+
+use common::{kotae, run, shipped_faq};
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_missing_dictionary_source_is_one_clear_error() {
+    let index = tempfile::tempdir().unwrap();
+    let output = kotae()
+        .env("KOTAE_DICT_DIR", index.path().join("dict"))
+        .arg("--faq")
+        .arg(shipped_faq())
+        .arg("--index")
+        .arg(index.path())
+        .args(["--ipadic-src", "/nonexistent/ipadic", "ask", "クレカ"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.contains("apt-get install -y mecab-ipadic"),
+        "{message}"
+    );
+    assert!(message.contains("--ipadic-src"), "{message}");
+    assert!(
+        !message.contains("panicked") && !message.contains("backtrace"),
+        "{message}"
+    );
+    assert_eq!(message.trim().lines().count(), 1, "{message}");
+}
+
+#[test]
+fn ask_exits_0_when_answered_and_1_when_not() {
+    let index = tempfile::tempdir().unwrap();
+    let answered = run(
+        &shipped_faq(),
+        index.path(),
+        &["ask", "クレジットカードの情報は大丈夫ですか"],
+    );
+    assert_eq!(answered.status.code(), Some(0), "{}", stderr(&answered));
+    assert!(
+        stdout(&answered).contains("ならコープではクレジットカードの情報は保持しておりません。")
+    );
+    let fallback = run(&shipped_faq(), index.path(), &["ask", "明日の天気は？"]);
+    assert_eq!(fallback.status.code(), Some(1));
+    assert!(stdout(&fallback).contains("0120-911-922"));
+    let json = run(
+        &shipped_faq(),
+        index.path(),
+        &["ask", "--json", "クレカ大丈夫？"],
+    );
+    let reply: serde_json::Value = serde_json::from_str(stdout(&json).trim()).unwrap();
+    assert_eq!(reply["candidates"][0]["id"], "credit-card");
+}
+
+#[test]
+fn tokenize_shows_user_dictionary_words_as_one_token() {
+    let index = tempfile::tempdir().unwrap();
+    let output = run(
+        &shipped_faq(),
+        index.path(),
+        &["tokenize", "ならっぴカードとスマイルポイントと出資金"],
+    );
+    let text = stdout(&output);
+    for word in ["ならっぴカード", "スマイルポイント", "出資金"] {
+        assert!(
+            text.lines().any(|l| l.starts_with(&format!("{word}\t"))),
+            "{word}: {text}"
+        );
+    }
+}
+
+#[test]
+fn eval_json_ends_with_exactly_the_report_keys() {
+    let index = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("e.jsonl");
+    std::fs::write(
+        &file,
+        "{\"question\":\"クレジットカードの情報は大丈夫ですか\",\"expected\":[\"credit-card\"]}\n{\"question\":\"明日の天気\",\"expected\":[]}\n",
+    )
+    .unwrap();
+    let output = run(
+        &shipped_faq(),
+        index.path(),
+        &["eval", file.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let last: serde_json::Value =
+        serde_json::from_str(text.trim().lines().last().unwrap()).unwrap();
+    let mut keys: Vec<&str> = last
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "answered_correct",
+            "mrr",
+            "n",
+            "n_in_scope",
+            "oos_rejection",
+            "recall_at_3",
+            "top1",
+            "wrong_answer_rate"
+        ]
+    );
+    assert_eq!(last["n"], 2);
+    assert_eq!(last["top1"], 1.0);
+}
+
+#[test]
+fn eval_reports_a_malformed_line_with_its_number() {
+    let index = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.jsonl");
+    std::fs::write(&file, "{\"question\":\"a\",\"expected\":[]}\nnot json\n").unwrap();
+    let output = run(
+        &shipped_faq(),
+        index.path(),
+        &["eval", file.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("bad.jsonl:2"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn an_invalid_faq_is_refused_naming_file_and_entry() {
+    let index = tempfile::tempdir().unwrap();
+    let faq = tempfile::tempdir().unwrap();
+    std::fs::write(
+        faq.path().join("broken.json"),
+        r#"[{"id":"a","question":"q","answer":"x"},{"id":"a","question":"q","answer":"y"}]"#,
+    )
+    .unwrap();
+    let output = run(faq.path(), index.path(), &["index"]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.contains("broken.json") && message.contains("duplicate id"),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read_dir(index.path())
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("gen-"))
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn another_faq_collection_loads_from_its_own_directory() {
+    let index = tempfile::tempdir().unwrap();
+    let faq = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/city");
+    let output = run(
+        &faq,
+        index.path(),
+        &["ask", "粗大ごみの出し方を教えてください"],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).contains("[bulky-waste]"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn index_is_built_once_and_reused_until_the_faq_changes() {
+    let index = tempfile::tempdir().unwrap();
+    let faq = tempfile::tempdir().unwrap();
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/city");
+    for item in std::fs::read_dir(&source).unwrap() {
+        let path = item.unwrap().path();
+        std::fs::copy(&path, faq.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let first = stdout(&run(faq.path(), index.path(), &["index"]));
+    assert!(first.starts_with("built"), "{first}");
+    let second = stdout(&run(faq.path(), index.path(), &["index"]));
+    assert!(second.starts_with("up to date"), "{second}");
+    std::fs::write(faq.path().join("synonyms.txt"), "ごみ, ゴミ, 廃棄物\n").unwrap();
+    let third = stdout(&run(faq.path(), index.path(), &["index"]));
+    assert!(third.starts_with("built"), "{third}");
+}
+
+#[test]
+fn a_half_written_generation_is_rebuilt_not_served() {
+    let index = tempfile::tempdir().unwrap();
+    let faq = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/city");
+    let first = stdout(&run(&faq, index.path(), &["index"]));
+    let generation = first.split_whitespace().nth(1).unwrap().to_string();
+    // Simulate a crash that left the segment files damaged.
+    for item in std::fs::read_dir(&generation).unwrap() {
+        let path = item.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") && !path.ends_with("kotae-manifest.json") {
+            std::fs::write(&path, b"{ half").unwrap();
+        }
+    }
+    let output = run(
+        &faq,
+        index.path(),
+        &["ask", "粗大ごみの出し方を教えてください"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // A leftover build directory from a crash is never opened either.
+    std::fs::create_dir_all(index.path().join(".build-1-1")).unwrap();
+    let output = run(
+        &faq,
+        index.path(),
+        &["ask", "粗大ごみの出し方を教えてください"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}

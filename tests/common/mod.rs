@@ -1,0 +1,108 @@
+//! Shared helpers for end-to-end tests: run the real `kotae` binary, start the real
+//! server on an ephemeral port, and share one compiled dictionary across tests.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+/// The `kotae` binary under test.
+pub fn kotae() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kotae"));
+    command
+        .env("KOTAE_DICT_DIR", dictionary_cache())
+        .env_remove("KOTAE_FAQ")
+        .env_remove("KOTAE_INDEX")
+        .env_remove("KOTAE_ADDR")
+        .env("KOTAE_LOG", "warn");
+    command
+}
+
+/// One compiled dictionary for every test of this checkout.
+pub fn dictionary_cache() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-dictionary")
+}
+
+/// The shipped FAQ directory.
+pub fn shipped_faq() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("faq")
+}
+
+/// Runs `kotae ARGS` with `--faq FAQ --index <tmp>` and returns its output.
+pub fn run(faq: &Path, index: &Path, args: &[&str]) -> Output {
+    kotae()
+        .arg("--faq")
+        .arg(faq)
+        .arg("--index")
+        .arg(index)
+        .args(args)
+        .output()
+        .expect("the kotae binary runs")
+}
+
+/// A running `kotae serve`, killed when dropped.
+pub struct Server {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    child: Child,
+    _index: tempfile::TempDir,
+}
+
+impl Server {
+    /// Starts the server on the shipped FAQ.
+    pub fn start() -> Server {
+        Self::start_with(&shipped_faq())
+    }
+
+    /// Starts the server on `faq`, on an ephemeral port, with a fresh index.
+    pub fn start_with(faq: &Path) -> Server {
+        let index = tempfile::tempdir().expect("temp dir");
+        let mut child = kotae()
+            .arg("--faq")
+            .arg(faq)
+            .arg("--index")
+            .arg(index.path())
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("kotae serve starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("kotae prints its address");
+        let base = line
+            .trim()
+            .strip_prefix("kotae listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .to_string();
+        Server {
+            base,
+            child,
+            _index: index,
+        }
+    }
+
+    /// `base` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP client with a timeout, for loopback tests.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client")
+}

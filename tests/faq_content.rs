@@ -1,0 +1,66 @@
+//! The shipped FAQ: the ids other tools rely on, and answers that are the notice's
+//! own words (answers are official statements, never paraphrases).
+
+use std::path::Path;
+
+use kotae::faq::Faq;
+
+const IDS: [&str; 11] = [
+    "leak-possibility",
+    "leaked-items",
+    "notification-method",
+    "notification-delay",
+    "credit-card",
+    "bank-account",
+    "investment-points",
+    "leak-impact",
+    "data-deletion",
+    "contact",
+    "incident-overview",
+];
+
+fn shipped() -> Faq {
+    Faq::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("faq")).unwrap()
+}
+
+#[test]
+fn the_shipped_faq_has_exactly_the_agreed_ids_in_order() {
+    let faq = shipped();
+    let ids: Vec<&str> = faq.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, IDS);
+    for entry in &faq.entries {
+        assert!(entry.alternates.len() >= 5, "{} needs alternates", entry.id);
+        assert!(
+            !entry.category.is_empty() && !entry.source.is_empty(),
+            "{}",
+            entry.id
+        );
+    }
+    let hotline = faq.hotline().unwrap();
+    assert_eq!(hotline.phone, "0120-911-922");
+}
+
+#[test]
+fn every_answer_line_is_quoted_verbatim_from_the_notice() {
+    let notice = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/notice.md");
+    let Ok(notice) = std::fs::read_to_string(&notice) else {
+        eprintln!("skipped: {} is not beside this checkout", notice.display());
+        return;
+    };
+    for entry in shipped().entries {
+        for line in entry.answer.lines() {
+            assert!(
+                notice.contains(line),
+                "{}: not in the notice: {line}",
+                entry.id
+            );
+        }
+        if !matches!(entry.id.as_str(), "contact" | "incident-overview") {
+            assert!(
+                notice.contains(&format!("A {}", entry.answer)),
+                "{}: the answer must be the notice's whole answer",
+                entry.id
+            );
+        }
+    }
+}

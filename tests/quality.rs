@@ -1,0 +1,82 @@
+//! The quality gate: the matcher over the shipped FAQ, on our own labelled
+//! questions. Fails when a change makes answers worse than what was measured
+//! (see the README's results table for the numbers and the command).
+
+use std::path::Path;
+
+use kotae::config::{Config, Paths};
+use kotae::eval;
+use kotae::matcher::Matcher;
+
+fn matcher() -> (Matcher, tempfile::TempDir) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let index = tempfile::tempdir().unwrap();
+    let config = Config {
+        paths: Paths {
+            faq: root.join("faq"),
+            index: index.path().to_path_buf(),
+            dict_dir: Some(root.join("target/test-dictionary")),
+            ..Paths::default()
+        },
+        ..Config::default()
+    };
+    (Matcher::build(&config).unwrap(), index)
+}
+
+fn report(matcher: &Matcher, file: &str) -> eval::Report {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/eval")
+        .join(file);
+    let labelled = eval::read(&path).unwrap();
+    eval::report(&eval::run(matcher, &labelled, 10).unwrap())
+}
+
+struct Floor {
+    top1: f64,
+    answered_correct: f64,
+    wrong_answer_rate_max: f64,
+    oos_rejection: f64,
+}
+
+fn check(file: &str, report: eval::Report, floor: Floor) {
+    let shown = serde_json::to_string(&report).unwrap();
+    assert!(report.n >= 100, "{file}: {shown}");
+    assert!(report.top1 >= floor.top1, "{file} top1: {shown}");
+    assert!(
+        report.answered_correct >= floor.answered_correct,
+        "{file} answered_correct: {shown}"
+    );
+    assert!(
+        report.wrong_answer_rate <= floor.wrong_answer_rate_max,
+        "{file} wrong_answer_rate: {shown}"
+    );
+    assert!(
+        report.oos_rejection >= floor.oos_rejection,
+        "{file} oos_rejection: {shown}"
+    );
+}
+
+#[test]
+fn quality_does_not_drop_below_what_was_measured() {
+    let (matcher, _index) = matcher();
+    check(
+        "tune.jsonl",
+        report(&matcher, "tune.jsonl"),
+        Floor {
+            top1: 0.88,
+            answered_correct: 0.58,
+            wrong_answer_rate_max: 0.02,
+            oos_rejection: 0.95,
+        },
+    );
+    check(
+        "holdout.jsonl",
+        report(&matcher, "holdout.jsonl"),
+        Floor {
+            top1: 0.85,
+            answered_correct: 0.45,
+            wrong_answer_rate_max: 0.03,
+            oos_rejection: 0.90,
+        },
+    );
+}
