@@ -260,9 +260,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             for o in &outcomes {
                 if json {
                     println!("{}", to_json(o)?);
-                } else if !o.top1()
-                    || o.wrong_answer()
-                    || (o.expected.is_empty() && o.decision == Decision::Answer)
+                } else if o.wrong_answer()
+                    || (!o.expected.is_empty() && (!o.top1() || o.decision != Decision::Answer))
                 {
                     println!(
                         "{:<9} {:.2} expected {:?} got {:?}  {}",

@@ -338,6 +338,28 @@ fn reading_or_surface(m: &Morpheme) -> &str {
     }
 }
 
+impl Morpheme {
+    /// The reading of the base form (katakana), see [`base_reading`].
+    pub fn base_reading(&self) -> String {
+        base_reading(self)
+    }
+
+    /// The reading of the surface (katakana), or the surface when unknown.
+    pub fn surface_reading(&self) -> &str {
+        reading_or_surface(self)
+    }
+}
+
+/// Whether a text is written (almost) only in hiragana, as some members type on
+/// phones: segmentation of such text is unreliable, so the matcher respells it.
+pub fn is_kana_heavy(normalized: &str) -> bool {
+    let letters: Vec<char> = normalized.chars().filter(|c| c.is_alphanumeric()).collect();
+    let hiragana = letters.iter().filter(|&&c| fold::is_hiragana(c)).count();
+    letters.len() >= 4
+        && !letters.iter().any(|&c| fold::is_kanji(c))
+        && hiragana * 10 >= letters.len() * 8
+}
+
 /// The reading of a morpheme's base form: IPADIC reads the surface (`漏れ` →
 /// `モレ`), so the inflected tail is swapped for the base form's (`モレル`).
 fn base_reading(m: &Morpheme) -> String {
@@ -528,6 +550,15 @@ mod tests {
                 .unwrap(),
         );
         assert_eq!(kanji, kana);
+    }
+
+    #[test]
+    fn kana_heavy_text_is_recognized() {
+        assert!(is_kana_heavy("でんわばんごうおしえて"));
+        assert!(is_kana_heavy("しすてむはなおった？"));
+        assert!(!is_kana_heavy("電話番号をおしえて"));
+        assert!(!is_kana_heavy("クレカ"));
+        assert!(!is_kana_heavy("はい"));
     }
 
     #[test]

@@ -28,11 +28,18 @@ use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term as IndexTerm};
 
-use crate::analysis::{Analysis, Analyzer, FieldKind, fold};
+use crate::analysis::{self, Analysis, Analyzer, FieldKind, fold};
 use crate::config::{Config, Limits, Thresholds};
 use crate::error::{Error, QuestionProblem, Result};
 use crate::faq::{Entry, Faq};
 use crate::index::{self, FaqIndex};
+
+mod concepts;
+mod decision;
+
+pub use concepts::Concept;
+use concepts::{ConceptBuilder, Vocabulary};
+pub use decision::{Decision, Evidence, Verdict, decide};
 
 /// Relative weight of each field in the retrieval query.
 const BOOST_TERMS: f32 = 1.0;
@@ -67,38 +74,13 @@ const QUESTION_WORDS: &[&str] = &[
     "いかが",
 ];
 
+/// Entries whose coverage is computed and fused with BM25 for the final ranking.
+const RERANK: usize = 20;
+/// Weight of BM25 (relative to the best entry's) in the fused ranking score.
+const RANK_BM25: f32 = 0.5;
+
 /// Documents retrieved before aggregation into entries.
 const RETRIEVE: usize = 200;
-
-/// What kotae does with a question.
-///
-/// Invariant: `Answer` is only decided when the entry shares at least
-/// `answer_min_concepts` distinct concepts with the question (a single shared rare
-/// word never suffices) and the confidence reaches `answer_confidence`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// One clear best entry: its official answer is given.
-    Answer,
-    /// Plausible entries, none certain: they are offered as choices.
-    Clarify,
-    /// Nothing plausible: the hotline is given instead.
-    Fallback,
-    /// A greeting or thanks: a short reply, no FAQ answer.
-    Smalltalk,
-}
-
-impl Decision {
-    /// The API name of the decision.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Answer => "answer",
-            Decision::Clarify => "clarify",
-            Decision::Fallback => "fallback",
-            Decision::Smalltalk => "smalltalk",
-        }
-    }
-}
 
 /// A validated question.
 #[derive(Debug, Clone, PartialEq)]
@@ -175,21 +157,6 @@ pub struct Reply {
     pub explain: Option<Explain>,
 }
 
-/// One concept of the question: a content word and its synonyms.
-#[derive(Debug, Clone, Serialize)]
-pub struct Concept {
-    /// The words as they appear in the question (analyzed).
-    pub text: String,
-    /// Its hiragana reading.
-    pub reading: String,
-    /// Term sequences that count as this concept (the word and its synonyms).
-    pub alternatives: Vec<Vec<String>>,
-    /// Weight in coverage (inverse document frequency).
-    pub weight: f32,
-    /// Whether any FAQ phrasing uses it.
-    pub known: bool,
-}
-
 /// The detail behind a reply, for editors (`kotae explain`, `"explain": true`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Explain {
@@ -262,19 +229,6 @@ pub struct Ablation {
     pub no_answer: bool,
 }
 
-/// Vocabulary of one entry, for coverage.
-#[derive(Debug, Default)]
-struct Vocabulary {
-    terms: HashSet<String>,
-    readings: HashSet<String>,
-}
-
-/// A synonym group member, analyzed.
-struct SynonymMember {
-    terms: Vec<String>,
-    group: usize,
-}
-
 /// Small talk: folded terms and normalized patterns of one group.
 struct SmallTalkGroup {
     patterns: HashSet<String>,
@@ -289,8 +243,7 @@ pub struct Matcher {
     index: FaqIndex,
     searcher: Searcher,
     vocabulary: HashMap<String, Vocabulary>,
-    synonyms: Vec<SynonymMember>,
-    groups: Vec<Vec<Vec<String>>>,
+    concepts: ConceptBuilder,
     smalltalk: Vec<SmallTalkGroup>,
     thresholds: Thresholds,
     ablation: Ablation,
@@ -347,44 +300,16 @@ impl Matcher {
         let mut vocabulary = HashMap::new();
         let mut phrasings = 0usize;
         for entry in &faq.entries {
-            let mut vocab = Vocabulary::default();
-            let texts = std::iter::once(&entry.question)
-                .chain(&entry.alternates)
-                .chain(std::iter::once(&entry.answer));
-            for text in texts {
-                let analysis = analyzer.analyze(text)?;
-                vocab
-                    .terms
-                    .extend(analysis.terms.into_iter().map(|t| t.text));
-                vocab
-                    .readings
-                    .extend(analysis.readings.into_iter().map(|t| t.text));
-            }
-            phrasings += 1 + entry.alternates.len();
-            vocabulary.insert(entry.id.clone(), vocab);
+            let texts: Vec<&str> = std::iter::once(entry.question.as_str())
+                .chain(entry.alternates.iter().map(String::as_str))
+                .collect();
+            phrasings += texts.len();
+            vocabulary.insert(
+                entry.id.clone(),
+                Vocabulary::of(&analyzer, &texts, &entry.answer)?,
+            );
         }
-        let mut synonyms = Vec::new();
-        let mut groups = Vec::new();
-        for (group, members) in faq.synonyms.iter().enumerate() {
-            let mut analyzed = Vec::new();
-            for member in members {
-                let terms: Vec<String> = analyzer
-                    .terms(member, FieldKind::Terms)?
-                    .into_iter()
-                    .map(|t| t.text)
-                    .collect();
-                if !terms.is_empty() {
-                    synonyms.push(SynonymMember {
-                        terms: terms.clone(),
-                        group,
-                    });
-                    analyzed.push(terms);
-                }
-            }
-            groups.push(analyzed);
-        }
-        // Longest members first, so `個人情報` wins over `情報`.
-        synonyms.sort_by_key(|m| std::cmp::Reverse(m.terms.len()));
+        let concepts = ConceptBuilder::new(&faq, &analyzer)?;
         let mut smalltalk = Vec::new();
         for talk in &faq.responses.smalltalk {
             let mut group = SmallTalkGroup {
@@ -408,8 +333,7 @@ impl Matcher {
             searcher,
             index,
             vocabulary,
-            synonyms,
-            groups,
+            concepts,
             smalltalk,
             thresholds,
             ablation,
@@ -457,49 +381,89 @@ impl Matcher {
         let ranked = self.retrieve(&Self::query(&clauses))?;
 
         let total_weight: f32 = concepts.iter().map(|c| c.weight).sum();
+        let weighty = concepts.iter().filter(|c| c.weight > 0.0).count();
+        let best_bm25 = ranked
+            .first()
+            .map(|r| r.2)
+            .unwrap_or(0.0)
+            .max(f32::MIN_POSITIVE);
+        // Rank fusion: coverage says how much of the question an entry explains,
+        // BM25 how specifically one of its phrasings matches.
+        let mut scored: Vec<(usize, Evidence, Vec<(usize, f32)>)> = ranked
+            .iter()
+            .take(RERANK)
+            .enumerate()
+            .map(|(position, (id, _, bm25))| {
+                let credits = self.credits(id, &concepts);
+                let matched_weight: f32 =
+                    credits.iter().map(|(i, c)| concepts[*i].weight * c).sum();
+                let coverage = if total_weight > 0.0 {
+                    (matched_weight / total_weight).min(1.0)
+                } else {
+                    0.0
+                };
+                let in_phrasings = credits
+                    .iter()
+                    .filter(|(_, c)| *c >= concepts::CREDIT_PHRASING)
+                    .count();
+                let evidence = Evidence {
+                    score: coverage + RANK_BM25 * bm25 / best_bm25,
+                    coverage,
+                    shared: credits.iter().map(|(_, c)| c.min(1.0)).sum(),
+                    complete: weighty > 0 && in_phrasings == weighty,
+                };
+                (position, evidence, credits)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
+
         let mut candidates = Vec::new();
         let mut explained = Vec::new();
-        for (id, gathered, score) in ranked.iter().take(question.top_k.max(2)) {
-            let matched = self.matched(id, &concepts);
-            let matched_weight: f32 = matched.iter().map(|&i| concepts[i].weight).sum();
-            let coverage = if total_weight > 0.0 {
-                (matched_weight / total_weight).min(1.0)
-            } else {
-                0.0
-            };
+        for (position, evidence, credits) in scored.iter().take(question.top_k) {
+            let (id, gathered, _) = &ranked[*position];
             let entry = self.entry(id)?;
-            candidates.push((
-                Candidate {
-                    id: id.clone(),
-                    question: entry.question.clone(),
-                    score: *score,
-                    coverage,
-                },
-                matched.len(),
-            ));
+            candidates.push(Candidate {
+                id: id.clone(),
+                question: entry.question.clone(),
+                score: evidence.score,
+                coverage: evidence.coverage,
+            });
             if question.explain {
-                explained.push(self.explain_candidate(
-                    id,
-                    gathered,
-                    coverage,
-                    matched.iter().map(|&i| concepts[i].text.clone()).collect(),
-                    &clauses,
-                )?);
+                explained.push(
+                    self.explain_candidate(
+                        id,
+                        gathered,
+                        evidence.coverage,
+                        credits
+                            .iter()
+                            .map(|(i, _)| concepts[*i].text.clone())
+                            .collect(),
+                        &clauses,
+                    )?,
+                );
             }
         }
+        let evidence: Vec<Evidence> = scored.iter().map(|(_, e, _)| *e).collect();
 
-        let (decision, confidence, reason) = self.decide(&candidates);
+        let Verdict {
+            decision,
+            confidence,
+            reason,
+        } = decide(
+            &self.thresholds,
+            evidence.first(),
+            evidence.get(1).map(|e| e.score).unwrap_or(0.0),
+        );
         let answer = match decision {
             Decision::Answer => candidates
                 .first()
-                .map(|(c, _)| self.entry(&c.id).cloned())
+                .map(|c| self.entry(&c.id).cloned())
                 .transpose()?,
             _ => None,
         };
         let clarify_coverage = self.thresholds.clarify_coverage;
         let mut candidates: Vec<Candidate> = candidates
             .into_iter()
-            .map(|(c, _)| c)
             .filter(|c| decision != Decision::Clarify || c.coverage >= clarify_coverage)
             .collect();
         candidates.truncate(question.top_k);
@@ -569,47 +533,26 @@ impl Matcher {
             .map(|group| group.reply.clone())
     }
 
-    /// The question's concepts: its content words, with synonym groups merged.
+    /// The question's concepts, weighed by how rare they are in the FAQ.
     fn concepts(&self, analysis: &Analysis) -> Result<Vec<Concept>> {
-        let terms: Vec<&str> = analysis.terms.iter().map(|t| t.text.as_str()).collect();
-        let mut concepts: Vec<Concept> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut i = 0;
-        while i < terms.len() {
-            let member = if self.ablation.no_synonyms {
-                None
-            } else {
-                self.synonyms.iter().find(|m| {
-                    terms[i..].starts_with(&m.terms.iter().map(String::as_str).collect::<Vec<_>>())
+        self.concepts
+            .drafts(&self.analyzer, analysis, self.ablation.no_synonyms)
+            .into_iter()
+            .map(|draft| {
+                let (weight, known) = if QUESTION_WORDS.contains(&draft.text.as_str()) {
+                    (0.0, true)
+                } else {
+                    self.weight(&draft.alternatives)?
+                };
+                Ok(Concept {
+                    text: draft.text,
+                    reading: draft.reading,
+                    alternatives: draft.alternatives,
+                    weight,
+                    known,
                 })
-            };
-            let (len, alternatives) = match member {
-                Some(member) => (member.terms.len(), self.groups[member.group].clone()),
-                None => (1, vec![vec![terms[i].to_string()]]),
-            };
-            let text = terms[i..i + len].concat();
-            let reading = analysis.readings[i..i + len]
-                .iter()
-                .map(|t| t.text.as_str())
-                .collect::<String>();
-            i += len;
-            if !seen.insert(text.clone()) {
-                continue;
-            }
-            let (weight, known) = if QUESTION_WORDS.contains(&text.as_str()) {
-                (0.0, true)
-            } else {
-                self.weight(&alternatives)?
-            };
-            concepts.push(Concept {
-                text,
-                reading,
-                alternatives,
-                weight,
-                known,
-            });
-        }
-        Ok(concepts)
+            })
+            .collect()
     }
 
     /// IDF of the best-known alternative over phrasing documents.
@@ -635,24 +578,18 @@ impl Matcher {
         })
     }
 
-    /// Indices of the concepts that entry `id`'s vocabulary contains.
-    fn matched(&self, id: &str, concepts: &[Concept]) -> Vec<usize> {
-        let Some(vocab) = self.vocabulary.get(id) else {
+    /// `(concept index, credit)` for each weighty concept entry `id` gives evidence for.
+    fn credits(&self, id: &str, concepts: &[Concept]) -> Vec<(usize, f32)> {
+        let Some(vocabulary) = self.vocabulary.get(id) else {
             return Vec::new();
         };
+        let readings = !self.ablation.fields.contains(&FieldKind::Reading);
         concepts
             .iter()
             .enumerate()
             .filter(|(_, c)| c.weight > 0.0)
-            .filter(|(_, c)| {
-                c.alternatives
-                    .iter()
-                    .any(|alt| alt.iter().all(|t| vocab.terms.contains(t)))
-                    || (!self.ablation.fields.contains(&FieldKind::Reading)
-                        && !c.reading.is_empty()
-                        && vocab.readings.contains(&c.reading))
-            })
-            .map(|(i, _)| i)
+            .map(|(i, c)| (i, vocabulary.credit(c, readings)))
+            .filter(|(_, credit)| *credit > 0.0)
             .collect()
     }
 
@@ -675,9 +612,10 @@ impl Matcher {
                 .iter()
                 .map(|alternative| match alternative.as_slice() {
                     [single] => term(field, single, boost),
+                    // A multi-word member counts only when all its words are there.
                     many => Box::new(BooleanQuery::new(
                         many.iter()
-                            .map(|t| (Occur::Should, term(field, t, boost)))
+                            .map(|t| (Occur::Must, term(field, t, boost)))
                             .collect(),
                     )) as Box<dyn Query>,
                 })
@@ -723,31 +661,37 @@ impl Matcher {
                 });
             }
         }
-        let grams = [
-            (
-                FieldKind::KanaGram,
-                &analysis.kana_grams,
-                BOOST_KANA,
-                index::PHRASING[2],
-            ),
-            (
-                FieldKind::CharGram,
-                &analysis.char_grams,
-                BOOST_CHAR,
-                index::PHRASING[3],
-            ),
-        ];
-        for (kind, terms, boost, name) in grams {
-            if !enabled(kind) {
-                continue;
-            }
+        // Bigrams are fallbacks: of the whole reading only for all-hiragana questions
+        // (whose segmentation is unreliable), of the surface only for words the FAQ
+        // never uses (typos, unknown words). Elsewhere they add noise.
+        if enabled(FieldKind::KanaGram) && analysis::is_kana_heavy(&analysis.normalized) {
             let mut seen = HashSet::new();
-            for gram in terms.iter().filter(|t| seen.insert(t.text.as_str())) {
+            for gram in analysis
+                .kana_grams
+                .iter()
+                .filter(|t| seen.insert(t.text.as_str()))
+            {
                 clauses.push(Clause {
-                    field: name,
+                    field: index::PHRASING[2],
                     text: gram.text.clone(),
-                    query: term(fields.phrasing(kind), &gram.text, boost),
+                    query: term(fields.phrasing(FieldKind::KanaGram), &gram.text, BOOST_KANA),
                 });
+            }
+        }
+        if enabled(FieldKind::CharGram) {
+            let mut seen = HashSet::new();
+            for concept in concepts.iter().filter(|c| !c.known) {
+                let chars: Vec<char> = concept.text.chars().collect();
+                for pair in chars.windows(2) {
+                    let gram: String = pair.iter().collect();
+                    if seen.insert(gram.clone()) {
+                        clauses.push(Clause {
+                            field: index::PHRASING[3],
+                            query: term(fields.phrasing(FieldKind::CharGram), &gram, BOOST_CHAR),
+                            text: gram,
+                        });
+                    }
+                }
             }
         }
         clauses
@@ -801,64 +745,6 @@ impl Matcher {
             .collect();
         ranked.sort_by(|a, b| b.2.total_cmp(&a.2));
         Ok(ranked)
-    }
-
-    /// Decision, confidence and the reason in words.
-    fn decide(&self, candidates: &[(Candidate, usize)]) -> (Decision, f32, String) {
-        let t = &self.thresholds;
-        let Some((best, matched)) = candidates.first() else {
-            return (
-                Decision::Fallback,
-                0.0,
-                "no FAQ entry shares a word with the question".into(),
-            );
-        };
-        let runner_up = candidates.get(1).map(|(c, _)| c.score).unwrap_or(0.0);
-        let margin = if best.score > 0.0 {
-            ((best.score - runner_up) / best.score).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        // `+ 0.0` turns a negative zero into zero.
-        let confidence = (best.coverage * (0.5 + 0.5 * margin)).clamp(0.0, 1.0) + 0.0;
-        let facts = format!(
-            "best {:?}: coverage {:.2}, margin {:.2}, {} shared concepts, confidence {:.2}",
-            best.id, best.coverage, margin, matched, confidence
-        );
-        if best.coverage < t.clarify_coverage || *matched == 0 {
-            (
-                Decision::Fallback,
-                confidence,
-                format!(
-                    "{facts}; coverage below clarify_coverage {:.2}",
-                    t.clarify_coverage
-                ),
-            )
-        } else if confidence >= t.answer_confidence && *matched >= t.answer_min_concepts {
-            (
-                Decision::Answer,
-                confidence,
-                format!("{facts}; clear best match"),
-            )
-        } else if *matched < t.answer_min_concepts {
-            (
-                Decision::Clarify,
-                confidence,
-                format!(
-                    "{facts}; fewer than {} shared concepts",
-                    t.answer_min_concepts
-                ),
-            )
-        } else {
-            (
-                Decision::Clarify,
-                confidence,
-                format!(
-                    "{facts}; confidence below answer_confidence {:.2}",
-                    t.answer_confidence
-                ),
-            )
-        }
     }
 
     fn explain_candidate(

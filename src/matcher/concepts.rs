@@ -1,0 +1,312 @@
+//! From analyzed text to *concepts*: the question's content words, each merged
+//! with its synonym group, and the evidence an entry's vocabulary gives for each.
+//!
+//! Two decisions live here:
+//! - Synonyms expand at query time through the same analyzer as everything else: a
+//!   group member is matched as a sequence of analyzed terms, longest first, and
+//!   the concept then accepts any member of the group.
+//! - All-hiragana questions are *respelled*: lindera splits `しゅっしきんはだいじょうぶ`
+//!   into junk, so the FAQ's own readings (`しゅっしきん` → 出資金) are looked up in the
+//!   hiragana, longest first, and the words found become the concepts.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::analysis::{self, Analysis, Analyzer, FieldKind};
+use crate::error::Result;
+use crate::faq::Faq;
+
+/// One concept of the question: a content word and its synonyms.
+#[derive(Debug, Clone, Serialize)]
+pub struct Concept {
+    /// The word as analyzed (base form, folded).
+    pub text: String,
+    /// Its hiragana reading.
+    pub reading: String,
+    /// Term sequences that count as this concept (the word and its synonyms).
+    pub alternatives: Vec<Vec<String>>,
+    /// Weight in coverage (inverse document frequency; zero for question words).
+    pub weight: f32,
+    /// Whether any FAQ phrasing uses it.
+    pub known: bool,
+}
+
+/// Credit an entry gets for containing a concept.
+pub const CREDIT_PHRASING: f32 = 1.0;
+/// Credit for a concept found only in the answer text: answers mention many
+/// incidental words, so they are weaker evidence of what the entry is about.
+pub const CREDIT_ANSWER: f32 = 0.5;
+/// Credit for an unknown word whose reading is one typo away from the entry's.
+pub const CREDIT_TYPO: f32 = 0.8;
+
+/// The words of one entry, for coverage.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    phrasing_terms: HashSet<String>,
+    phrasing_readings: HashSet<String>,
+    answer_terms: HashSet<String>,
+    answer_readings: HashSet<String>,
+}
+
+impl Vocabulary {
+    /// Collects the terms and readings of an entry's phrasings and answer.
+    pub fn of(analyzer: &Analyzer, phrasings: &[&str], answer: &str) -> Result<Vocabulary> {
+        let mut vocabulary = Vocabulary::default();
+        for text in phrasings {
+            let analysis = analyzer.analyze(text)?;
+            vocabulary
+                .phrasing_terms
+                .extend(analysis.terms.into_iter().map(|t| t.text));
+            vocabulary
+                .phrasing_readings
+                .extend(analysis.readings.into_iter().map(|t| t.text));
+        }
+        let analysis = analyzer.analyze(answer)?;
+        vocabulary
+            .answer_terms
+            .extend(analysis.terms.into_iter().map(|t| t.text));
+        vocabulary
+            .answer_readings
+            .extend(analysis.readings.into_iter().map(|t| t.text));
+        Ok(vocabulary)
+    }
+
+    /// How much evidence this entry gives for `concept` (0 when none).
+    pub fn credit(&self, concept: &Concept, use_readings: bool) -> f32 {
+        let has = |terms: &HashSet<String>, readings: &HashSet<String>| {
+            concept
+                .alternatives
+                .iter()
+                .any(|alt| alt.iter().all(|t| terms.contains(t)))
+                || (use_readings
+                    && !concept.reading.is_empty()
+                    && readings.contains(&concept.reading))
+        };
+        if has(&self.phrasing_terms, &self.phrasing_readings) {
+            CREDIT_PHRASING
+        } else if has(&self.answer_terms, &self.answer_readings) {
+            CREDIT_ANSWER
+        } else if !concept.known
+            && use_readings
+            && concept.reading.chars().count() >= 5
+            && self
+                .phrasing_readings
+                .iter()
+                .any(|r| within_one_edit(r, &concept.reading))
+        {
+            CREDIT_TYPO
+        } else {
+            0.0
+        }
+    }
+}
+
+/// True when `a` and `b` differ by at most one insertion, deletion or substitution.
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    a.len().max(b.len()) - prefix - suffix <= 1
+}
+
+/// A synonym group member, analyzed.
+struct Member {
+    terms: Vec<String>,
+    group: usize,
+}
+
+/// Builds concepts from analyzed questions: synonym groups and kana respelling.
+pub struct ConceptBuilder {
+    members: Vec<Member>,
+    groups: Vec<Vec<Vec<String>>>,
+    /// Hiragana reading → (term, reading of the base form), from the FAQ's words.
+    lexicon: HashMap<String, (String, String)>,
+    longest_reading: usize,
+}
+
+/// A concept before it is weighed against the index.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// Analyzed text.
+    pub text: String,
+    /// Hiragana reading.
+    pub reading: String,
+    /// Accepted term sequences.
+    pub alternatives: Vec<Vec<String>>,
+}
+
+impl ConceptBuilder {
+    /// Analyzes the FAQ's synonym groups and collects the readings of its words.
+    pub fn new(faq: &Faq, analyzer: &Analyzer) -> Result<ConceptBuilder> {
+        let mut members = Vec::new();
+        let mut groups = Vec::new();
+        for (group, words) in faq.synonyms.iter().enumerate() {
+            let mut analyzed = Vec::new();
+            for word in words {
+                let terms: Vec<String> = analyzer
+                    .terms(word, FieldKind::Terms)?
+                    .into_iter()
+                    .map(|t| t.text)
+                    .collect();
+                if !terms.is_empty() && !analyzed.contains(&terms) {
+                    members.push(Member {
+                        terms: terms.clone(),
+                        group,
+                    });
+                    analyzed.push(terms);
+                }
+            }
+            groups.push(analyzed);
+        }
+        // Longest members first, so `個人情報` wins over `個人`.
+        members.sort_by_key(|m| std::cmp::Reverse(m.terms.len()));
+
+        let mut lexicon = HashMap::new();
+        let texts = faq
+            .entries
+            .iter()
+            .flat_map(|e| {
+                std::iter::once(&e.question)
+                    .chain(&e.alternates)
+                    .chain(std::iter::once(&e.answer))
+            })
+            .chain(faq.synonyms.iter().flatten());
+        for text in texts {
+            for m in analyzer.morphemes(text)? {
+                if !m.content || m.reading.is_empty() {
+                    continue;
+                }
+                let term = analyzer.fold(&m.base, FieldKind::Terms);
+                let base_reading = analyzer.fold(&m.base_reading(), FieldKind::Reading);
+                let surface_reading = analyzer.fold(m.surface_reading(), FieldKind::Reading);
+                let has_kanji = m.base.chars().any(analysis::fold::is_kanji);
+                for reading in [base_reading.clone(), surface_reading] {
+                    let long_enough = reading.chars().count() >= if has_kanji { 2 } else { 3 };
+                    if long_enough && reading.chars().all(analysis::fold::is_hiragana) {
+                        lexicon
+                            .entry(reading)
+                            .or_insert_with(|| (term.clone(), base_reading.clone()));
+                    }
+                }
+            }
+        }
+        let longest_reading = lexicon.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+        Ok(ConceptBuilder {
+            members,
+            groups,
+            lexicon,
+            longest_reading,
+        })
+    }
+
+    /// The question's concepts, synonyms merged (unless `no_synonyms`), hiragana
+    /// respelled.
+    pub fn drafts(
+        &self,
+        analyzer: &Analyzer,
+        analysis: &Analysis,
+        no_synonyms: bool,
+    ) -> Vec<Draft> {
+        let mut terms: Vec<(String, String)> = analysis
+            .terms
+            .iter()
+            .zip(&analysis.readings)
+            .map(|(t, r)| (t.text.clone(), r.text.clone()))
+            .collect();
+        if analysis::is_kana_heavy(&analysis.normalized) {
+            terms = self.respell(analyzer, &analysis.normalized, terms);
+        }
+        let mut drafts: Vec<Draft> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut i = 0;
+        while i < terms.len() {
+            let member = if no_synonyms {
+                None
+            } else {
+                self.members.iter().find(|m| {
+                    m.terms.len() <= terms.len() - i
+                        && m.terms.iter().zip(&terms[i..]).all(|(a, (b, _))| a == b)
+                })
+            };
+            let (len, alternatives) = match member {
+                Some(member) => (member.terms.len(), self.groups[member.group].clone()),
+                None => (1, vec![vec![terms[i].0.clone()]]),
+            };
+            let text: String = terms[i..i + len].iter().map(|(t, _)| t.as_str()).collect();
+            let reading: String = terms[i..i + len].iter().map(|(_, r)| r.as_str()).collect();
+            i += len;
+            if seen.insert(text.clone()) {
+                drafts.push(Draft {
+                    text,
+                    reading,
+                    alternatives,
+                });
+            }
+        }
+        drafts
+    }
+
+    /// Finds the FAQ's words in hiragana text, longest first, and keeps the
+    /// analyzed terms that are not segmentation debris (short hiragana pieces).
+    fn respell(
+        &self,
+        analyzer: &Analyzer,
+        normalized: &str,
+        analyzed: Vec<(String, String)>,
+    ) -> Vec<(String, String)> {
+        let kana: Vec<char> = analyzer
+            .fold(normalized, FieldKind::Reading)
+            .chars()
+            .collect();
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < kana.len() {
+            let longest = self.longest_reading.min(kana.len() - i);
+            let hit = (2..=longest).rev().find_map(|len| {
+                let piece: String = kana[i..i + len].iter().collect();
+                self.lexicon.get(&piece).map(|entry| (len, entry.clone()))
+            });
+            match hit {
+                Some((len, entry)) => {
+                    found.push(entry);
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        let kept = analyzed.into_iter().filter(|(term, _)| {
+            term.chars().count() >= 3 || !term.chars().all(analysis::fold::is_hiragana)
+        });
+        let mut terms: Vec<(String, String)> = Vec::new();
+        for (term, reading) in found.into_iter().chain(kept) {
+            if !terms.iter().any(|(t, _)| *t == term) {
+                terms.push((term, reading));
+            }
+        }
+        terms
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_edit_apart() {
+        assert!(within_one_edit("くれじつとかど", "くれじつどかど"));
+        assert!(within_one_edit("くれじつとかど", "くれじとかど"));
+        assert!(within_one_edit("abc", "abc"));
+        assert!(!within_one_edit("くれじつとかど", "くれじどかと"));
+        assert!(!within_one_edit("abc", "a"));
+    }
+}

@@ -1,0 +1,207 @@
+//! The decision: plain Rust over the evidence for the best candidates, so it can be
+//! specified and tested without an index.
+
+use serde::Serialize;
+
+use crate::config::Thresholds;
+
+/// What kotae does with a question.
+///
+/// Invariant: `Answer` is only decided when the best entry's evidence is *topical*:
+/// either it shares at least `answer_min_concepts` of the question's concepts, or
+/// the question has a single concept and the entry's own phrasings contain it.
+/// A single shared word among other, unmatched words never suffices, whatever
+/// its rarity. The confidence must also reach `answer_confidence`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// One clear best entry: its official answer is given.
+    Answer,
+    /// Plausible entries, none certain: they are offered as choices.
+    Clarify,
+    /// Nothing plausible: the hotline is given instead.
+    Fallback,
+    /// A greeting or thanks: a short reply, no FAQ answer.
+    Smalltalk,
+}
+
+impl Decision {
+    /// The API name of the decision.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Answer => "answer",
+            Decision::Clarify => "clarify",
+            Decision::Fallback => "fallback",
+            Decision::Smalltalk => "smalltalk",
+        }
+    }
+}
+
+/// What the matcher found for one candidate entry.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evidence {
+    /// Aggregated retrieval score.
+    pub score: f32,
+    /// Weighted share of the question's concepts the entry contains, in [0, 1].
+    pub coverage: f32,
+    /// Concepts shared, counting one found only in the answer text as half.
+    pub shared: f32,
+    /// Whether every concept of the question was found in the entry's phrasings.
+    pub complete: bool,
+}
+
+/// The outcome of [`decide`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// The decision.
+    pub decision: Decision,
+    /// `coverage × (0.5 + 0.5 × margin)`, in [0, 1].
+    pub confidence: f32,
+    /// Why, in words, for `explain`.
+    pub reason: String,
+}
+
+/// Decides from the best candidate's evidence and the runner-up's score.
+pub fn decide(thresholds: &Thresholds, best: Option<&Evidence>, runner_up: f32) -> Verdict {
+    let Some(best) = best else {
+        return Verdict {
+            decision: Decision::Fallback,
+            confidence: 0.0,
+            reason: "no FAQ entry shares a word with the question".into(),
+        };
+    };
+    let margin = if best.score > 0.0 {
+        ((best.score - runner_up) / best.score).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    // `+ 0.0` turns a negative zero into zero.
+    let confidence = (best.coverage * (0.5 + 0.5 * margin)).clamp(0.0, 1.0) + 0.0;
+    let facts = format!(
+        "coverage {:.2}, margin {:.2}, {:.1} shared concepts{}, confidence {:.2}",
+        best.coverage,
+        margin,
+        best.shared,
+        if best.complete { " (all of them)" } else { "" },
+        confidence
+    );
+    let topical = best.shared >= thresholds.answer_min_concepts as f32 || best.complete;
+    let (decision, why) = if best.coverage < thresholds.clarify_coverage || best.shared == 0.0 {
+        (
+            Decision::Fallback,
+            format!(
+                "coverage below clarify_coverage {:.2}",
+                thresholds.clarify_coverage
+            ),
+        )
+    } else if !topical {
+        (
+            Decision::Clarify,
+            format!(
+                "fewer than {} shared concepts and not all of the question",
+                thresholds.answer_min_concepts
+            ),
+        )
+    } else if confidence < thresholds.answer_confidence {
+        (
+            Decision::Clarify,
+            format!(
+                "confidence below answer_confidence {:.2}",
+                thresholds.answer_confidence
+            ),
+        )
+    } else {
+        (Decision::Answer, "clear best match".to_string())
+    };
+    Verdict {
+        decision,
+        confidence,
+        reason: format!("{facts}; {why}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn evidence(score: f32, coverage: f32, shared: f32, complete: bool) -> Evidence {
+        Evidence {
+            score,
+            coverage,
+            shared,
+            complete,
+        }
+    }
+
+    fn decision(best: Evidence, runner_up: f32) -> Decision {
+        decide(&Thresholds::default(), Some(&best), runner_up).decision
+    }
+
+    #[test]
+    fn no_candidate_falls_back() {
+        let verdict = decide(&Thresholds::default(), None, 0.0);
+        assert_eq!(verdict.decision, Decision::Fallback);
+        assert_eq!(verdict.confidence, 0.0);
+    }
+
+    #[test]
+    fn full_coverage_and_a_clear_margin_answers() {
+        assert_eq!(
+            decision(evidence(20.0, 1.0, 2.0, true), 8.0),
+            Decision::Answer
+        );
+    }
+
+    #[test]
+    fn one_rare_shared_word_among_others_never_answers() {
+        // However high its score and margin: one concept of several.
+        assert_eq!(
+            decision(evidence(30.0, 0.6, 1.0, false), 1.0),
+            Decision::Clarify
+        );
+    }
+
+    #[test]
+    fn a_one_concept_question_fully_covered_may_answer() {
+        assert_eq!(
+            decision(evidence(10.0, 1.0, 1.0, true), 2.0),
+            Decision::Answer
+        );
+    }
+
+    #[test]
+    fn neighbours_with_close_scores_are_offered_not_picked() {
+        assert_eq!(
+            decision(evidence(10.0, 0.8, 2.0, false), 9.5),
+            Decision::Clarify
+        );
+    }
+
+    #[test]
+    fn low_coverage_falls_back() {
+        assert_eq!(
+            decision(evidence(10.0, 0.1, 1.0, false), 0.0),
+            Decision::Fallback
+        );
+        assert_eq!(
+            decision(evidence(10.0, 0.0, 0.0, false), 0.0),
+            Decision::Fallback
+        );
+    }
+
+    #[test]
+    fn confidence_is_bounded_and_never_negative_zero() {
+        let verdict = decide(
+            &Thresholds::default(),
+            Some(&evidence(0.0, 0.0, 0.0, false)),
+            0.0,
+        );
+        assert!(verdict.confidence.is_sign_positive());
+        let verdict = decide(
+            &Thresholds::default(),
+            Some(&evidence(5.0, 1.0, 3.0, true)),
+            0.0,
+        );
+        assert!((verdict.confidence - 1.0).abs() < 1e-6);
+    }
+}
