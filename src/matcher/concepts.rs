@@ -30,6 +30,47 @@ pub struct Concept {
     pub weight: f32,
     /// Whether any FAQ phrasing uses it.
     pub known: bool,
+    /// An interrogative (`いつ`, `なぜ`): light in coverage, never topical evidence.
+    pub interrogative: bool,
+}
+
+/// Interrogatives: they tell what kind of answer is wanted (`いつ` leans to the
+/// entry that says when), not what the question is about.
+pub const QUESTION_WORDS: &[&str] = &[
+    "どう", "なぜ", "何故", "どうして", "いつ", "どこ", "何", "なに", "なん", "どれ", "どの", "どんな",
+    "いくら", "誰", "だれ", "どういう", "どうやって", "どのよう", "どちら", "いかが",
+];
+
+/// Nouns that ask for a procedure (`方法`, `手続き`).
+const PROCEDURE_NOUNS: &[&str] = &["方法", "手続き", "手続", "やり方", "仕方", "使い方", "申し込み", "申込", "申請", "登録方法"];
+
+/// Verbs before `たい` that ask to *know*, not to *do*.
+const KNOWING_VERBS: &[&str] = &["知る", "聞く", "教える", "分かる", "わかる", "確認", "確かめる", "話す", "相談", "問い合わせる"];
+
+/// Whether a text asks how to *do* something (`変更したい`, `チャージするには`,
+/// `返金方法`) rather than about what happened. This FAQ's entries answer the
+/// latter; a procedure question sharing their words is a classic near miss.
+pub fn asks_for_procedure(morphemes: &[analysis::Morpheme]) -> bool {
+    fn pos(m: &analysis::Morpheme) -> &str {
+        m.pos.first().map(String::as_str).unwrap_or("")
+    }
+    morphemes.iter().enumerate().any(|(i, m)| {
+        let previous_verb = morphemes[..i]
+            .iter()
+            .rev()
+            .find(|p| pos(p) == "動詞" || (pos(p) == "名詞" && p.pos.get(1).is_some_and(|s| s == "サ変接続")));
+        let wants = m.base == "たい"
+            && pos(m) == "助動詞"
+            && previous_verb.is_some_and(|v| {
+                let verb = if v.base == "する" { morphemes[..i].iter().rev().nth(1).map(|n| n.base.as_str()).unwrap_or("") } else { v.base.as_str() };
+                !KNOWING_VERBS.contains(&verb) && !KNOWING_VERBS.contains(&v.base.as_str())
+            });
+        let how_to = m.surface == "に"
+            && i > 0
+            && pos(&morphemes[i - 1]) == "動詞"
+            && morphemes.get(i + 1).is_some_and(|n| n.surface == "は");
+        wants || how_to || PROCEDURE_NOUNS.contains(&m.base.as_str())
+    })
 }
 
 /// Credit an entry gets for containing a concept.
@@ -43,6 +84,9 @@ pub const CREDIT_TYPO: f32 = 0.8;
 /// The words of one entry, for coverage.
 #[derive(Debug, Default)]
 pub struct Vocabulary {
+    /// Whether one of the entry's phrasings asks for a procedure.
+    pub procedural: bool,
+    official_terms: HashSet<String>,
     phrasing_terms: HashSet<String>,
     phrasing_readings: HashSet<String>,
     answer_terms: HashSet<String>,
@@ -50,11 +94,20 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
-    /// Collects the terms and readings of an entry's phrasings and answer.
+    /// Collects the terms and readings of an entry's phrasings (the official
+    /// question first) and answer.
     pub fn of(analyzer: &Analyzer, phrasings: &[&str], answer: &str) -> Result<Vocabulary> {
         let mut vocabulary = Vocabulary::default();
+        if let Some(official) = phrasings.first() {
+            vocabulary.official_terms = analyzer
+                .terms(official, FieldKind::Terms)?
+                .into_iter()
+                .map(|t| t.text)
+                .collect();
+        }
         for text in phrasings {
             let analysis = analyzer.analyze(text)?;
+            vocabulary.procedural |= asks_for_procedure(&analysis.morphemes);
             vocabulary
                 .phrasing_terms
                 .extend(analysis.terms.into_iter().map(|t| t.text));
@@ -70,6 +123,14 @@ impl Vocabulary {
             .answer_readings
             .extend(analysis.readings.into_iter().map(|t| t.text));
         Ok(vocabulary)
+    }
+
+    /// Whether the entry's official question itself names `concept`.
+    pub fn in_official_question(&self, concept: &Concept) -> bool {
+        concept
+            .alternatives
+            .iter()
+            .any(|alt| alt.iter().all(|t| self.official_terms.contains(t)))
     }
 
     /// How much evidence this entry gives for `concept` (0 when none).

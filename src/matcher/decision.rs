@@ -9,7 +9,8 @@ use crate::config::Thresholds;
 ///
 /// Invariant: `Answer` is only decided when the best entry's evidence is *topical*:
 /// either it shares at least `answer_min_concepts` of the question's concepts, or
-/// the question has a single concept and the entry's own phrasings contain it.
+/// every concept of the question is in the entry's phrasings and its official
+/// question names one of them (`復旧はいつ？` for the entry on recovery).
 /// A single shared word among other, unmatched words never suffices, whatever
 /// its rarity. The confidence must also reach `answer_confidence`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -46,8 +47,11 @@ pub struct Evidence {
     pub coverage: f32,
     /// Concepts shared, counting one found only in the answer text as half.
     pub shared: f32,
-    /// Whether every concept of the question was found in the entry's phrasings.
+    /// Whether every concept of the question was found in the entry's phrasings,
+    /// and the official question names at least one of them.
     pub complete: bool,
+    /// The question asks how to do something, and none of the entry's phrasings do.
+    pub off_intent: bool,
 }
 
 /// The outcome of [`decide`].
@@ -94,6 +98,11 @@ pub fn decide(thresholds: &Thresholds, best: Option<&Evidence>, runner_up: f32) 
                 thresholds.clarify_coverage
             ),
         )
+    } else if best.off_intent {
+        (
+            Decision::Clarify,
+            "the question asks for a procedure; the entry does not describe one".to_string(),
+        )
     } else if !topical {
         (
             Decision::Clarify,
@@ -130,7 +139,17 @@ mod tests {
             coverage,
             shared,
             complete,
+            off_intent: false,
         }
+    }
+
+    #[test]
+    fn a_procedure_question_is_not_answered_by_a_status_entry() {
+        let best = Evidence {
+            off_intent: true,
+            ..evidence(20.0, 1.0, 2.0, true)
+        };
+        assert_eq!(decision(best, 2.0), Decision::Clarify);
     }
 
     fn decision(best: Evidence, runner_up: f32) -> Decision {

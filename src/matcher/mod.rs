@@ -49,30 +49,8 @@ const BOOST_CHAR: f32 = 0.1;
 const BOOST_ANSWER: f32 = 0.3;
 /// Share of an entry's answer-document score added to its best phrasing score.
 const ANSWER_SHARE: f32 = 0.5;
-/// Interrogatives: they help rank (`なぜ` leans to the entry on delay) but say
-/// nothing about whether the FAQ covers the topic, so they weigh nothing in coverage.
-const QUESTION_WORDS: &[&str] = &[
-    "どう",
-    "なぜ",
-    "何故",
-    "どうして",
-    "いつ",
-    "どこ",
-    "何",
-    "なに",
-    "なん",
-    "どれ",
-    "どの",
-    "どんな",
-    "いくら",
-    "誰",
-    "だれ",
-    "どういう",
-    "どうやって",
-    "どのよう",
-    "どちら",
-    "いかが",
-];
+/// Weight of an interrogative relative to a content word of the same rarity.
+const INTERROGATIVE_WEIGHT: f32 = 0.3;
 
 /// Entries whose coverage is computed and fused with BM25 for the final ranking.
 const RERANK: usize = 20;
@@ -381,6 +359,7 @@ impl Matcher {
         let ranked = self.retrieve(&Self::query(&clauses))?;
 
         let total_weight: f32 = concepts.iter().map(|c| c.weight).sum();
+        let procedural = concepts::asks_for_procedure(&analysis.morphemes);
         let weighty = concepts.iter().filter(|c| c.weight > 0.0).count();
         let best_bm25 = ranked
             .first()
@@ -406,11 +385,22 @@ impl Matcher {
                     .iter()
                     .filter(|(_, c)| *c >= concepts::CREDIT_PHRASING)
                     .count();
+                let vocabulary = self.vocabulary.get(id.as_str());
+                let named = vocabulary.is_some_and(|v| {
+                    concepts
+                        .iter()
+                        .any(|c| !c.interrogative && v.in_official_question(c))
+                });
                 let evidence = Evidence {
                     score: coverage + RANK_BM25 * bm25 / best_bm25,
                     coverage,
-                    shared: credits.iter().map(|(_, c)| c.min(1.0)).sum(),
-                    complete: weighty > 0 && in_phrasings == weighty,
+                    shared: credits
+                        .iter()
+                        .filter(|(i, _)| !concepts[*i].interrogative)
+                        .map(|(_, c)| c.min(1.0))
+                        .sum(),
+                    complete: weighty > 0 && in_phrasings == weighty && named,
+                    off_intent: procedural && !vocabulary.is_some_and(|v| v.procedural),
                 };
                 (position, evidence, credits)
             })
@@ -539,10 +529,12 @@ impl Matcher {
             .drafts(&self.analyzer, analysis, self.ablation.no_synonyms)
             .into_iter()
             .map(|draft| {
-                let (weight, known) = if QUESTION_WORDS.contains(&draft.text.as_str()) {
-                    (0.0, true)
+                let interrogative = concepts::QUESTION_WORDS.contains(&draft.text.as_str());
+                let (weight, known) = self.weight(&draft.alternatives)?;
+                let weight = if interrogative {
+                    weight * INTERROGATIVE_WEIGHT
                 } else {
-                    self.weight(&draft.alternatives)?
+                    weight
                 };
                 Ok(Concept {
                     text: draft.text,
@@ -550,6 +542,7 @@ impl Matcher {
                     alternatives: draft.alternatives,
                     weight,
                     known,
+                    interrogative,
                 })
             })
             .collect()
