@@ -37,15 +37,58 @@ pub struct Concept {
 /// Interrogatives: they tell what kind of answer is wanted (`いつ` leans to the
 /// entry that says when), not what the question is about.
 pub const QUESTION_WORDS: &[&str] = &[
-    "どう", "なぜ", "何故", "どうして", "いつ", "どこ", "何", "なに", "なん", "どれ", "どの", "どんな",
-    "いくら", "誰", "だれ", "どういう", "どうやって", "どのよう", "どちら", "いかが",
+    "どう",
+    "なぜ",
+    "何故",
+    "どうして",
+    "いつ",
+    "どこ",
+    "何",
+    "なに",
+    "なん",
+    "どれ",
+    "どの",
+    "どんな",
+    "いくら",
+    "誰",
+    "だれ",
+    "どういう",
+    "どうやって",
+    "どのよう",
+    "どちら",
+    "いかが",
 ];
 
 /// Nouns that ask for a procedure (`方法`, `手続き`).
-const PROCEDURE_NOUNS: &[&str] = &["方法", "手続き", "手続", "やり方", "仕方", "使い方", "申し込み", "申込", "申請", "登録方法"];
+const PROCEDURE_NOUNS: &[&str] = &[
+    "方法",
+    "手続き",
+    "手続",
+    "やり方",
+    "仕方",
+    "使い方",
+    "申し込み",
+    "申込",
+    "申請",
+    "登録方法",
+];
 
-/// Verbs before `たい` that ask to *know*, not to *do*.
-const KNOWING_VERBS: &[&str] = &["知る", "聞く", "教える", "分かる", "わかる", "確認", "確かめる", "話す", "相談", "問い合わせる"];
+/// Verbs before `たい` that ask to *know* or to *talk to someone*, not to *do*.
+const KNOWING_VERBS: &[&str] = &[
+    "知る",
+    "聞く",
+    "教える",
+    "分かる",
+    "わかる",
+    "確認",
+    "確かめる",
+    "話す",
+    "相談",
+    "問い合わせる",
+    "問い合わせ",
+    "電話",
+    "連絡",
+];
 
 /// Whether a text asks how to *do* something (`変更したい`, `チャージするには`,
 /// `返金方法`) rather than about what happened. This FAQ's entries answer the
@@ -55,14 +98,22 @@ pub fn asks_for_procedure(morphemes: &[analysis::Morpheme]) -> bool {
         m.pos.first().map(String::as_str).unwrap_or("")
     }
     morphemes.iter().enumerate().any(|(i, m)| {
-        let previous_verb = morphemes[..i]
-            .iter()
-            .rev()
-            .find(|p| pos(p) == "動詞" || (pos(p) == "名詞" && p.pos.get(1).is_some_and(|s| s == "サ変接続")));
+        let previous_verb = morphemes[..i].iter().rev().find(|p| {
+            pos(p) == "動詞" || (pos(p) == "名詞" && p.pos.get(1).is_some_and(|s| s == "サ変接続"))
+        });
         let wants = m.base == "たい"
             && pos(m) == "助動詞"
             && previous_verb.is_some_and(|v| {
-                let verb = if v.base == "する" { morphemes[..i].iter().rev().nth(1).map(|n| n.base.as_str()).unwrap_or("") } else { v.base.as_str() };
+                let verb = if v.base == "する" {
+                    morphemes[..i]
+                        .iter()
+                        .rev()
+                        .nth(1)
+                        .map(|n| n.base.as_str())
+                        .unwrap_or("")
+                } else {
+                    v.base.as_str()
+                };
                 !KNOWING_VERBS.contains(&verb) && !KNOWING_VERBS.contains(&v.base.as_str())
             });
         let how_to = m.surface == "に"
@@ -192,6 +243,8 @@ pub struct ConceptBuilder {
     groups: Vec<Vec<Vec<String>>>,
     /// Hiragana reading → (term, reading of the base form), from the FAQ's words.
     lexicon: HashMap<String, (String, String)>,
+    /// Every content term of the FAQ, to tell real words from segmentation debris.
+    known_terms: HashSet<String>,
     longest_reading: usize,
 }
 
@@ -233,6 +286,7 @@ impl ConceptBuilder {
         members.sort_by_key(|m| std::cmp::Reverse(m.terms.len()));
 
         let mut lexicon = HashMap::new();
+        let mut known_terms = HashSet::new();
         let texts = faq
             .entries
             .iter()
@@ -251,7 +305,18 @@ impl ConceptBuilder {
                 let base_reading = analyzer.fold(&m.base_reading(), FieldKind::Reading);
                 let surface_reading = analyzer.fold(m.surface_reading(), FieldKind::Reading);
                 let has_kanji = m.base.chars().any(analysis::fold::is_kanji);
-                for reading in [base_reading.clone(), surface_reading] {
+                // Inflected forms the FAQ never uses (`なおった`) still start with the
+                // stem of the base form's reading (`なお`).
+                let inflects = matches!(m.pos.first().map(String::as_str), Some("動詞" | "形容詞"));
+                let stem = if inflects && has_kanji {
+                    let mut chars: Vec<char> = base_reading.chars().collect();
+                    chars.pop();
+                    chars.into_iter().collect()
+                } else {
+                    String::new()
+                };
+                known_terms.insert(term.clone());
+                for reading in [base_reading.clone(), surface_reading, stem] {
                     let long_enough = reading.chars().count() >= if has_kanji { 2 } else { 3 };
                     if long_enough && reading.chars().all(analysis::fold::is_hiragana) {
                         lexicon
@@ -266,6 +331,7 @@ impl ConceptBuilder {
             members,
             groups,
             lexicon,
+            known_terms,
             longest_reading,
         })
     }
@@ -318,7 +384,7 @@ impl ConceptBuilder {
     }
 
     /// Finds the FAQ's words in hiragana text, longest first, and keeps the
-    /// analyzed terms that are not segmentation debris (short hiragana pieces).
+    /// analyzed terms that are not segmentation debris (hiragana the FAQ never uses).
     fn respell(
         &self,
         analyzer: &Analyzer,
@@ -346,7 +412,7 @@ impl ConceptBuilder {
             }
         }
         let kept = analyzed.into_iter().filter(|(term, _)| {
-            term.chars().count() >= 3 || !term.chars().all(analysis::fold::is_hiragana)
+            self.known_terms.contains(term) || !term.chars().all(analysis::fold::is_hiragana)
         });
         let mut terms: Vec<(String, String)> = Vec::new();
         for (term, reading) in found.into_iter().chain(kept) {

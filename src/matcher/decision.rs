@@ -59,7 +59,7 @@ pub struct Evidence {
 pub struct Verdict {
     /// The decision.
     pub decision: Decision,
-    /// `coverage × (0.5 + 0.5 × margin)`, in [0, 1].
+    /// `coverage × (0.25 + 0.75 × min(1, 2 × margin))`, in [0, 1].
     pub confidence: f32,
     /// Why, in words, for `explain`.
     pub reason: String,
@@ -80,7 +80,8 @@ pub fn decide(thresholds: &Thresholds, best: Option<&Evidence>, runner_up: f32) 
         0.0
     };
     // `+ 0.0` turns a negative zero into zero.
-    let confidence = (best.coverage * (0.5 + 0.5 * margin)).clamp(0.0, 1.0) + 0.0;
+    let confidence =
+        (best.coverage * (0.25 + 0.75 * (2.0 * margin).min(1.0))).clamp(0.0, 1.0) + 0.0;
     let facts = format!(
         "coverage {:.2}, margin {:.2}, {:.1} shared concepts{}, confidence {:.2}",
         best.coverage,

@@ -18,7 +18,8 @@
 //!   relative to the best. Two neighbouring entries sharing 漏えい/可能性 give a small
 //!   margin, and kotae offers both instead of picking one.
 //!
-//! `confidence = coverage × (0.5 + 0.5 × margin)`; see [`Decision`] for the rules.
+//! `confidence = coverage × (0.25 + 0.75 × min(1, 2 × margin))`: with no margin even
+//! full coverage stays at 0.25. See [`Decision`] for the rules.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
