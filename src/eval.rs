@@ -36,6 +36,8 @@ pub struct Outcome {
     pub ranked: Vec<String>,
     /// Confidence.
     pub confidence: f32,
+    /// Why the decision was taken.
+    pub reason: String,
 }
 
 impl Outcome {
@@ -114,6 +116,7 @@ fn outcome(item: &Labelled, reply: &Reply) -> Outcome {
         answered: reply.answer.as_ref().map(|e| e.id.clone()),
         ranked: reply.candidates.iter().map(|c| c.id.clone()).collect(),
         confidence: reply.confidence,
+        reason: reply.reason.clone(),
     }
 }
 
@@ -180,6 +183,7 @@ mod tests {
             answered: (decision == Decision::Answer).then(|| ranked[0].to_string()),
             ranked: ranked.iter().map(|s| s.to_string()).collect(),
             confidence: 0.5,
+            reason: String::new(),
         }
     }
 

@@ -138,8 +138,11 @@ pub struct Vocabulary {
     /// Whether one of the entry's phrasings asks for a procedure.
     pub procedural: bool,
     official_terms: HashSet<String>,
-    phrasing_terms: HashSet<String>,
-    phrasing_readings: HashSet<String>,
+    /// Term → number of the entry's phrasings that use it.
+    phrasing_terms: HashMap<String, u32>,
+    /// Reading → number of the entry's phrasings that use it.
+    phrasing_readings: HashMap<String, u32>,
+    phrasings: u32,
     answer_terms: HashSet<String>,
     answer_readings: HashSet<String>,
 }
@@ -159,12 +162,15 @@ impl Vocabulary {
         for text in phrasings {
             let analysis = analyzer.analyze(text)?;
             vocabulary.procedural |= asks_for_procedure(&analysis.morphemes);
-            vocabulary
-                .phrasing_terms
-                .extend(analysis.terms.into_iter().map(|t| t.text));
-            vocabulary
-                .phrasing_readings
-                .extend(analysis.readings.into_iter().map(|t| t.text));
+            vocabulary.phrasings += 1;
+            let terms: HashSet<String> = analysis.terms.into_iter().map(|t| t.text).collect();
+            for term in terms {
+                *vocabulary.phrasing_terms.entry(term).or_default() += 1;
+            }
+            let readings: HashSet<String> = analysis.readings.into_iter().map(|t| t.text).collect();
+            for reading in readings {
+                *vocabulary.phrasing_readings.entry(reading).or_default() += 1;
+            }
         }
         let analysis = analyzer.analyze(answer)?;
         vocabulary
@@ -184,27 +190,54 @@ impl Vocabulary {
             .any(|alt| alt.iter().all(|t| self.official_terms.contains(t)))
     }
 
+    /// Share of the entry's phrasings that use `concept`, in [0, 1]: how central
+    /// the concept is to what this entry is about.
+    pub fn centrality(&self, concept: &Concept, use_readings: bool) -> f32 {
+        let by_terms = concept
+            .alternatives
+            .iter()
+            .map(|alt| {
+                alt.iter()
+                    .map(|t| self.phrasing_terms.get(t).copied().unwrap_or(0))
+                    .min()
+                    .unwrap_or(0)
+            })
+            .max()
+            .unwrap_or(0);
+        let by_reading = if use_readings {
+            self.phrasing_readings
+                .get(&concept.reading)
+                .copied()
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        by_terms.max(by_reading) as f32 / self.phrasings.max(1) as f32
+    }
+
     /// How much evidence this entry gives for `concept` (0 when none).
     pub fn credit(&self, concept: &Concept, use_readings: bool) -> f32 {
-        let has = |terms: &HashSet<String>, readings: &HashSet<String>| {
-            concept
-                .alternatives
-                .iter()
-                .any(|alt| alt.iter().all(|t| terms.contains(t)))
-                || (use_readings
-                    && !concept.reading.is_empty()
-                    && readings.contains(&concept.reading))
-        };
-        if has(&self.phrasing_terms, &self.phrasing_readings) {
+        let reading = use_readings && !concept.reading.is_empty();
+        let in_phrasings = concept
+            .alternatives
+            .iter()
+            .any(|alt| alt.iter().all(|t| self.phrasing_terms.contains_key(t)))
+            || (reading && self.phrasing_readings.contains_key(&concept.reading));
+        let in_answer = concept
+            .alternatives
+            .iter()
+            .any(|alt| alt.iter().all(|t| self.answer_terms.contains(t)))
+            || (reading && self.answer_readings.contains(&concept.reading));
+        if in_phrasings {
             CREDIT_PHRASING
-        } else if has(&self.answer_terms, &self.answer_readings) {
+        } else if in_answer {
             CREDIT_ANSWER
         } else if !concept.known
-            && use_readings
+            && reading
             && concept.reading.chars().count() >= 5
             && self
                 .phrasing_readings
-                .iter()
+                .keys()
                 .any(|r| within_one_edit(r, &concept.reading))
         {
             CREDIT_TYPO

@@ -57,6 +57,9 @@ const INTERROGATIVE_WEIGHT: f32 = 0.3;
 const RERANK: usize = 20;
 /// Weight of BM25 (relative to the best entry's) in the fused ranking score.
 const RANK_BM25: f32 = 0.5;
+/// Weight of centrality (how many of an entry's phrasings use the question's
+/// concepts) in the fused ranking score: it separates neighbours that share words.
+const RANK_CENTRALITY: f32 = 0.5;
 
 /// Documents retrieved before aggregation into entries.
 const RETRIEVE: usize = 200;
@@ -132,6 +135,8 @@ pub struct Reply {
     pub fallback: Option<Fallback>,
     /// The service's own words: the clarify prompt or the small-talk reply.
     pub message: Option<String>,
+    /// Why the decision was taken, in words (for logs, `eval` and editors).
+    pub reason: String,
     /// Why, when asked for.
     pub explain: Option<Explain>,
 }
@@ -346,6 +351,7 @@ impl Matcher {
                 candidates: Vec::new(),
                 fallback: None,
                 message: Some(reply),
+                reason: "every word of the message is a greeting or thanks".into(),
                 explain: question.explain.then(|| Explain {
                     analysis: analysis.clone(),
                     concepts: Vec::new(),
@@ -392,8 +398,21 @@ impl Matcher {
                         .iter()
                         .any(|c| !c.interrogative && v.in_official_question(c))
                 });
+                let readings = !self.ablation.fields.contains(&FieldKind::Reading);
+                let centrality = if total_weight > 0.0 {
+                    credits
+                        .iter()
+                        .map(|(i, _)| {
+                            concepts[*i].weight
+                                * vocabulary.map_or(0.0, |v| v.centrality(&concepts[*i], readings))
+                        })
+                        .sum::<f32>()
+                        / total_weight
+                } else {
+                    0.0
+                };
                 let evidence = Evidence {
-                    score: coverage + RANK_BM25 * bm25 / best_bm25,
+                    score: coverage + RANK_BM25 * bm25 / best_bm25 + RANK_CENTRALITY * centrality,
                     coverage,
                     shared: credits
                         .iter()
@@ -469,13 +488,14 @@ impl Matcher {
             candidates,
             fallback: (decision == Decision::Fallback).then(|| self.fallback()),
             message,
-            explain: question.explain.then_some(Explain {
+            explain: question.explain.then(|| Explain {
                 analysis,
                 concepts,
                 candidates: explained,
                 thresholds: self.thresholds,
-                reason,
+                reason: reason.clone(),
             }),
+            reason,
         })
     }
 
