@@ -198,10 +198,16 @@ impl Analyzer {
                     .cloned()
             };
             let pos: Vec<String> = (0..4).filter_map(field).collect();
-            let base = field(6).unwrap_or_else(|| surface.clone());
-            let reading = field(7).unwrap_or_default();
+            let mut base = field(6).unwrap_or_else(|| surface.clone());
+            let mut reading = field(7).unwrap_or_default();
             let (start, end) = normalized.original_range(token.byte_start, token.byte_end);
-            let content = is_content(&pos, &base, &surface);
+            let mut content = is_content(&pos, &base, &surface);
+            if is_conditional(&pos, &base, &surface) {
+                // `漏れたら`, `漏れれば`, `漏れるなら` ask the same as `もし漏れたら`.
+                base = CONDITIONAL.to_string();
+                reading = "モシ".to_string();
+                content = true;
+            }
             morphemes.push(Morpheme {
                 surface,
                 base,
@@ -437,6 +443,21 @@ const STOP_WORDS: &[&str] = &[
     "御",
 ];
 
+/// The word a conditional ending stands for in the term fields.
+pub const CONDITIONAL: &str = "もし";
+
+/// Whether a morpheme is a conditional ending: `たら`/`だら`, the particle `ば`,
+/// or `なら`.
+fn is_conditional(pos: &[String], base: &str, surface: &str) -> bool {
+    let major = pos.first().map(String::as_str).unwrap_or("");
+    (major == "助動詞"
+        && matches!(
+            (base, surface),
+            ("た", "たら") | ("だ", "だら") | ("だ", "なら")
+        ))
+        || (major == "助詞" && surface == "ば")
+}
+
 /// Whether a morpheme is content: nouns, verbs, adjectives, adverbs, adnominals,
 /// interjections and unknown words, minus dependent forms and [`STOP_WORDS`].
 pub fn is_content(pos: &[String], base: &str, surface: &str) -> bool {
@@ -495,6 +516,10 @@ mod tests {
             &["あをがき", "ならこーぷ", "ふりーこーる", "引落口座"],
         ),
         ("。、！？", &[]),
+        (
+            "情報が漏れたらどうなる",
+            &["情報", "漏れる", "もし", "どう"],
+        ),
     ];
 
     #[test]
