@@ -265,12 +265,19 @@ impl Analyzer {
         })
     }
 
-    /// A short text that changes whenever analysis changes its output (code, folds,
-    /// dictionary): the index stores it so an index built by other analysis is
-    /// never opened.
+    /// A text that changes whenever analysis may change its output: the analysis
+    /// source code itself, plus the output on a probe sentence (which reflects the
+    /// dictionary, the user dictionary and the enabled folds). The index records it,
+    /// so an index built by other analysis is never opened.
     pub fn fingerprint(&self) -> String {
-        const PROBE: &str = "ｸﾚｶの情報が漏れた？ 引き落とし口座と３ヶ月、でんわばんごうはならっぴカード。Credit ＣＡＲＤ";
-        let mut out = String::new();
+        const SOURCES: [&str; 4] = [
+            include_str!("mod.rs"),
+            include_str!("fold.rs"),
+            include_str!("normalize.rs"),
+            include_str!("tokenizer.rs"),
+        ];
+        const PROBE: &str = "ｸﾚｶの情報が漏れたら？ 引き落とし口座と３ヶ月、でんわばんごうはならっぴカード。Credit ＣＡＲＤ";
+        let mut out: String = SOURCES.concat();
         for kind in FieldKind::ALL {
             for term in self.terms(PROBE, kind).unwrap_or_default() {
                 out.push_str(&term.text);
