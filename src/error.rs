@@ -61,6 +61,10 @@ pub enum Error {
         message: String,
     },
 
+    /// The feedback store failed.
+    #[error("store: {0}")]
+    Store(String),
+
     /// A configuration value out of its allowed range.
     #[error("invalid configuration: {0}")]
     Config(String),

@@ -16,7 +16,9 @@ pub mod eval;
 pub mod faq;
 pub mod index;
 pub mod matcher;
+pub mod redact;
 pub mod server;
+pub mod store;
 
 pub use error::{Error, Result};
 
