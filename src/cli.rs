@@ -18,6 +18,7 @@ use crate::eval;
 use crate::faq::Faq;
 use crate::matcher::{Ablation, Decision, Matcher, Question, Reply};
 use crate::server::{self, AppState};
+use crate::store::SqliteStore;
 
 /// kotae: a Japanese FAQ answer matcher.
 #[derive(Debug, Parser)]
@@ -59,6 +60,17 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "KOTAE_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        /// Directory of the feedback database.
+        #[arg(long, env = "KOTAE_DATA", default_value = "data")]
+        data: PathBuf,
+        /// An origin (`https://coop.example`) whose pages may call the API from a
+        /// browser; repeat or comma-separate. Default: same origin only.
+        #[arg(
+            long = "allow-origin",
+            env = "KOTAE_ALLOW_ORIGINS",
+            value_delimiter = ','
+        )]
+        allow_origins: Vec<String>,
     },
     /// Build the index for the FAQ (if it is not already built).
     Index,
@@ -156,7 +168,24 @@ fn config(common: &Common) -> Result<Config> {
 fn run(cli: Cli) -> Result<ExitCode> {
     let config = config(&cli.common)?;
     match cli.command {
-        Command::Serve { addr } => {
+        Command::Serve {
+            addr,
+            data,
+            allow_origins,
+        } => {
+            let allowed_origins = allow_origins
+                .iter()
+                .map(|origin| {
+                    axum::http::HeaderValue::from_str(origin.trim().trim_end_matches('/')).map_err(
+                        |_| {
+                            Error::Config(format!(
+                                "--allow-origin {origin:?} is not a valid origin"
+                            ))
+                        },
+                    )
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let store = SqliteStore::open(&data)?;
             let started = std::time::Instant::now();
             let matcher = Matcher::build(&config)?;
             tracing::info!(
@@ -169,6 +198,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let state = AppState {
                 matcher: Arc::new(matcher),
                 limits: Arc::new(config.limits),
+                store: Arc::new(store),
+                allowed_origins: Arc::new(allowed_origins),
             };
             let runtime = tokio::runtime::Runtime::new()
                 .map_err(|e| Error::Config(format!("cannot start the async runtime: {e}")))?;
@@ -218,7 +249,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Search { text, limit } => {
             let matcher = Matcher::build(&config)?;
-            for hit in matcher.search(&text, limit)? {
+            for hit in matcher.search(&text, limit, None)? {
                 println!(
                     "{:>8.3}  {:<20} {}",
                     hit.score, hit.entry.id, hit.entry.question

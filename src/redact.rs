@@ -42,7 +42,11 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             r"\(?0\d{1,4}\)?[\-\s]?\d{1,4}[\-\s]?\d{3,4}",
             "[電話番号]",
         ),
-        rule("postal-code", r"〒\s*\d{3}-?\d{4}|(?-u:\b)\d{3}-\d{4}(?-u:\b)", "[郵便番号]"),
+        rule(
+            "postal-code",
+            r"〒\s*\d{3}-?\d{4}|(?-u:\b)\d{3}-\d{4}(?-u:\b)",
+            "[郵便番号]",
+        ),
         rule("grouped-digits", r"\d{4}(?:[\-\s]\d{3,4})+", "[番号]"),
         rule("digit-run", r"\d{6,}", "[番号]"),
         rule(
@@ -69,7 +73,10 @@ fn redact_except(text: &str, skipped: Option<&str>) -> String {
     for c in text.nfkc() {
         // Dashes typed between digits (`090ー1234`) are hyphens.
         let dash = matches!(c, 'ー' | '‐' | '‑' | '–' | '—' | '−' | '―' | '－');
-        let after_digit = redacted.chars().next_back().is_some_and(|p| p.is_ascii_digit());
+        let after_digit = redacted
+            .chars()
+            .next_back()
+            .is_some_and(|p| p.is_ascii_digit());
         redacted.push(if dash && after_digit { '-' } else { c });
     }
     for rule in RULES.iter().filter(|r| Some(r.name) != skipped) {

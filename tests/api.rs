@@ -319,3 +319,173 @@ async fn every_error_is_json_with_the_right_status() {
     let (status, _) = ask(&server, json!({"question": "あ".repeat(1000)})).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn feedback_is_recorded_and_bad_feedback_is_refused() {
+    let server = Server::start();
+    let http = client();
+    let url = server.url("/api/feedback");
+    let ok = http
+        .post(&url)
+        .json(
+            &json!({"id": "credit-card", "helpful": true, "question": "私の電話090-1234-5678は？"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::CREATED);
+    let cases: Vec<(Value, StatusCode, &str)> = vec![
+        (
+            json!({"id": "no-such", "helpful": true}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_entry",
+        ),
+        (
+            json!({"id": "credit-card"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+        ),
+        (
+            json!({"id": "credit-card", "helpful": "yes"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+        ),
+        (
+            json!({"id": "credit-card", "helpful": true, "question": "あ".repeat(1001)}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "question_too_long",
+        ),
+    ];
+    for (body, status, code) in cases {
+        let (got_status, got_code) = error_of(http.post(&url).json(&body)).await;
+        assert_eq!((got_status, got_code.as_str()), (status, code), "{body}");
+    }
+    let database = server.data.path().join("kotae.sqlite3");
+    let connection = rusqlite::Connection::open(database).unwrap();
+    let rows: Vec<(String, bool, Option<String>)> = connection
+        .prepare("SELECT entry_id, helpful, question FROM feedback")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, "credit-card");
+    let question = rows[0].2.clone().unwrap();
+    assert!(
+        !question.contains("1234") && question.contains("[電話番号]"),
+        "{question}"
+    );
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_assets_their_types() {
+    let server = Server::start();
+    let http = client();
+    for (path, content_type) in [
+        ("/", "text/html"),
+        ("/staff", "text/html"),
+        ("/widget.js", "text/javascript"),
+        ("/widget.css", "text/css"),
+        ("/staff.js", "text/javascript"),
+        ("/staff.css", "text/css"),
+    ] {
+        let response = http.get(server.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let headers = response.headers();
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(content_type),
+            "{path}"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'self'"), "{csp}");
+        assert_eq!(headers["x-frame-options"], "SAMEORIGIN");
+    }
+    let page = http
+        .get(server.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("src=\"/widget.js\"") && !page.contains("<script>"),
+        "no inline script"
+    );
+}
+
+#[tokio::test]
+async fn cors_allows_only_configured_origins() {
+    let allowed = "https://coop.example";
+    let server = Server::start_with_args(&common::shipped_faq(), &["--allow-origin", allowed]);
+    let http = client();
+    let preflight = |origin: &'static str| {
+        http.request(reqwest::Method::OPTIONS, server.url("/api/ask"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .send()
+    };
+    let yes = preflight(allowed).await.unwrap();
+    assert_eq!(yes.headers()["access-control-allow-origin"], allowed);
+    let no = preflight("https://evil.example").await.unwrap();
+    assert!(no.headers().get("access-control-allow-origin").is_none());
+
+    let default = Server::start();
+    let response = client()
+        .post(default.url("/api/ask"))
+        .header("origin", allowed)
+        .json(&json!({"question": "クレカ"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none(),
+        "same origin only by default"
+    );
+}
+
+#[tokio::test]
+async fn search_snippets_mark_the_matches_and_escape_everything() {
+    let faq = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
+    let server = Server::start_with(&faq);
+    let body: Value = client()
+        .get(server.url("/api/search"))
+        .query(&[("q", "スクリプト")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let snippet = body["results"][0]["snippet"].as_str().unwrap();
+    assert!(snippet.contains("<mark>スクリプト</mark>"), "{snippet}");
+    assert!(
+        !snippet.contains("<script") && snippet.contains("&lt;script&gt;"),
+        "{snippet}"
+    );
+    assert!(!snippet.contains("<img"), "{snippet}");
+
+    let filtered: Value = client()
+        .get(server.url("/api/search"))
+        .query(&[("q", "スクリプト"), ("category", "存在しない")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(filtered["results"].as_array().unwrap().len(), 0);
+}

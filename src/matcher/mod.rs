@@ -27,6 +27,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term as IndexTerm};
 
 use crate::analysis::{self, Analysis, Analyzer, FieldKind, fold};
@@ -60,6 +61,9 @@ const RANK_BM25: f32 = 0.5;
 /// Weight of centrality (how many of an entry's phrasings use the question's
 /// concepts) in the fused ranking score: it separates neighbours that share words.
 const RANK_CENTRALITY: f32 = 0.5;
+
+/// Longest answer excerpt shown by staff search, in characters.
+const SNIPPET_CHARS: usize = 120;
 
 /// Documents retrieved before aggregation into entries.
 const RETRIEVE: usize = 200;
@@ -200,6 +204,9 @@ pub struct Hit {
     pub entry: Entry,
     /// Aggregated retrieval score.
     pub score: f32,
+    /// An excerpt of the answer as HTML: everything escaped, the words that
+    /// matched the search wrapped in `<mark>`.
+    pub snippet: String,
 }
 
 /// Mechanisms that can be switched off, to measure what each is worth.
@@ -500,20 +507,47 @@ impl Matcher {
     }
 
     /// Ranks entries for staff search; no decision, no thresholds.
-    pub fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>> {
+    pub fn search(&self, text: &str, limit: usize, category: Option<&str>) -> Result<Vec<Hit>> {
         let analysis = self.analyzer.analyze(text)?;
         let concepts = self.concepts(&analysis)?;
         let clauses = self.clauses(&analysis, &concepts);
-        self.retrieve(&Self::query(&clauses))?
-            .into_iter()
-            .take(limit)
-            .map(|(id, _, score)| {
-                Ok(Hit {
-                    entry: self.entry(&id)?.clone(),
-                    score,
-                })
+        let snippets = self.snippet_generator(&concepts)?;
+        let mut hits = Vec::new();
+        for (id, _, score) in self.retrieve(&Self::query(&clauses))? {
+            let entry = self.entry(&id)?;
+            if category.is_some_and(|c| c != entry.category) {
+                continue;
+            }
+            hits.push(Hit {
+                snippet: snippet_html(&snippets, &entry.answer),
+                entry: entry.clone(),
+                score,
+            });
+            if hits.len() == limit {
+                break;
+            }
+        }
+        Ok(hits)
+    }
+
+    /// A snippet generator over the answer field for the concepts' terms.
+    fn snippet_generator(&self, concepts: &[Concept]) -> Result<SnippetGenerator> {
+        let field = self.index.fields.answer;
+        let terms: Vec<(Occur, Box<dyn Query>)> = concepts
+            .iter()
+            .flat_map(|c| c.alternatives.iter().flatten())
+            .map(|t| {
+                let query: Box<dyn Query> = Box::new(TermQuery::new(
+                    IndexTerm::from_field_text(field, t),
+                    IndexRecordOption::WithFreqs,
+                ));
+                (Occur::Should, query)
             })
-            .collect()
+            .collect();
+        let mut generator =
+            SnippetGenerator::create(&self.searcher, &BooleanQuery::new(terms), field)?;
+        generator.set_max_num_chars(SNIPPET_CHARS);
+        Ok(generator)
     }
 
     /// The fallback: message and the hotline from the FAQ.
@@ -811,6 +845,33 @@ impl Matcher {
             clauses: scores,
         })
     }
+}
+
+/// The snippet of `answer` as HTML; the answer's opening when nothing matched.
+fn snippet_html(generator: &SnippetGenerator, answer: &str) -> String {
+    let mut snippet = generator.snippet(answer);
+    if snippet.is_empty() {
+        let opening: String = answer.chars().take(SNIPPET_CHARS).collect();
+        return escape_html(&opening);
+    }
+    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+    snippet.to_html()
+}
+
+/// Escapes text for HTML element content and attribute values.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Letters and digits of a normalized text, for whole-message small-talk patterns.

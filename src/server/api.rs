@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::error::ApiError;
-use crate::faq::Entry;
+use crate::error::{Error, QuestionProblem};
+use crate::faq::{Entry, Hotline};
 use crate::matcher::{Decision, Explain, Fallback, Question, Reply};
+use crate::store::Feedback;
 
 /// `axum::Json` whose rejections answer in our error shape.
 #[derive(FromRequest)]
@@ -126,6 +128,8 @@ pub struct SearchParams {
     pub q: String,
     /// Most results (1..=50, default 10).
     pub limit: Option<usize>,
+    /// Only entries of this category.
+    pub category: Option<String>,
 }
 
 /// One staff search result.
@@ -134,6 +138,8 @@ pub struct SearchResult {
     #[serde(flatten)]
     entry: EntryView,
     score: f32,
+    /// Answer excerpt as HTML: escaped, matches in `<mark>`.
+    snippet: String,
 }
 
 /// `GET /api/search` response.
@@ -156,34 +162,75 @@ pub async fn search(
     }
     // Search shares the question's validation (empty, length).
     let question = Question::new(&params.q, limit, false, &state.limits)?;
-    let hits = state.matcher.search(question.text(), limit)?;
+    let category = params.category.as_deref().filter(|c| !c.is_empty());
+    let hits = state.matcher.search(question.text(), limit, category)?;
     Ok(Json(SearchResponse {
         results: hits
             .into_iter()
             .map(|hit| SearchResult {
                 entry: EntryView::from(&hit.entry),
                 score: hit.score,
+                snippet: hit.snippet,
             })
             .collect(),
     }))
+}
+
+/// `POST /api/feedback` body.
+#[derive(Debug, Deserialize)]
+pub struct FeedbackRequest {
+    /// The entry whose answer was shown.
+    pub id: String,
+    /// 👍 or 👎.
+    pub helpful: bool,
+    /// The member's question (redacted before it is stored).
+    pub question: Option<String>,
+}
+
+/// Records a member's 👍/👎 on an answer.
+pub async fn feedback(
+    State(state): State<AppState>,
+    AppJson(request): AppJson<FeedbackRequest>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    if state.matcher.faq().entry(&request.id).is_none() {
+        return Err(ApiError::invalid(
+            "unknown_entry",
+            format!("no FAQ entry with id {:?}", request.id),
+        ));
+    }
+    // The same limit as for asking: nothing longer is ever stored.
+    let max = state.limits.max_question_chars;
+    if request
+        .question
+        .as_ref()
+        .is_some_and(|q| q.chars().count() > max)
+    {
+        return Err(Error::InvalidQuestion(QuestionProblem::TooLong(max)).into());
+    }
+    let feedback = Feedback::new(&request.id, request.helpful, request.question.as_deref());
+    let store = state.store.clone();
+    tokio::task::spawn_blocking(move || store.record_feedback(&feedback))
+        .await
+        .map_err(|e| Error::Store(format!("feedback writer stopped: {e}")))??;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"status": "recorded"})),
+    ))
 }
 
 /// `GET /api/faq` response.
 #[derive(Debug, Serialize)]
 pub struct FaqResponse {
     entries: Vec<EntryView>,
+    hotline: Option<Hotline>,
 }
 
-/// Every entry, in FAQ order.
+/// Every entry, in FAQ order, and the hotline.
 pub async fn faq(State(state): State<AppState>) -> Json<FaqResponse> {
+    let faq = state.matcher.faq();
     Json(FaqResponse {
-        entries: state
-            .matcher
-            .faq()
-            .entries
-            .iter()
-            .map(EntryView::from)
-            .collect(),
+        entries: faq.entries.iter().map(EntryView::from).collect(),
+        hotline: faq.hotline().cloned(),
     })
 }
 
@@ -219,7 +266,7 @@ pub async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, 
         .first()
         .map(|e| e.question.clone())
         .unwrap_or_default();
-    let hits = state.matcher.search(&probe, 1)?;
+    let hits = state.matcher.search(&probe, 1, None)?;
     if hits.is_empty() {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -46,6 +46,8 @@ pub fn run(faq: &Path, index: &Path, args: &[&str]) -> Output {
 pub struct Server {
     /// `http://127.0.0.1:PORT`
     pub base: String,
+    /// The server's data directory (the feedback database).
+    pub data: tempfile::TempDir,
     child: Child,
     _index: tempfile::TempDir,
 }
@@ -58,13 +60,21 @@ impl Server {
 
     /// Starts the server on `faq`, on an ephemeral port, with a fresh index.
     pub fn start_with(faq: &Path) -> Server {
+        Self::start_with_args(faq, &[])
+    }
+
+    /// Starts the server on `faq` with extra `serve` arguments.
+    pub fn start_with_args(faq: &Path, args: &[&str]) -> Server {
         let index = tempfile::tempdir().expect("temp dir");
+        let data = tempfile::tempdir().expect("temp dir");
         let mut child = kotae()
             .arg("--faq")
             .arg(faq)
             .arg("--index")
             .arg(index.path())
-            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+            .arg(data.path())
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -81,6 +91,7 @@ impl Server {
             .to_string();
         Server {
             base,
+            data,
             child,
             _index: index,
         }
