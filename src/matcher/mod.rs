@@ -190,6 +190,15 @@ pub struct ClauseScore {
     pub score: f32,
 }
 
+/// A retrieved entry with its evidence, before the final ranking.
+struct Scored {
+    /// Index into the BM25 ranking.
+    position: usize,
+    evidence: Evidence,
+    /// `(concept index, credit)` pairs.
+    credits: Vec<(usize, f32)>,
+}
+
 /// One labelled clause of the retrieval query.
 struct Clause {
     field: &'static str,
@@ -382,7 +391,7 @@ impl Matcher {
             .max(f32::MIN_POSITIVE);
         // Rank fusion: coverage says how much of the question an entry explains,
         // BM25 how specifically one of its phrasings matches.
-        let mut scored: Vec<(usize, Evidence, Vec<(usize, f32)>)> = ranked
+        let mut scored: Vec<Scored> = ranked
             .iter()
             .take(RERANK)
             .enumerate()
@@ -429,14 +438,23 @@ impl Matcher {
                     complete: weighty > 0 && in_phrasings == weighty && named,
                     off_intent: procedural && !vocabulary.is_some_and(|v| v.procedural),
                 };
-                (position, evidence, credits)
+                Scored {
+                    position,
+                    evidence,
+                    credits,
+                }
             })
             .collect();
-        scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
+        scored.sort_by(|a, b| b.evidence.score.total_cmp(&a.evidence.score));
 
         let mut candidates = Vec::new();
         let mut explained = Vec::new();
-        for (position, evidence, credits) in scored.iter().take(question.top_k) {
+        for Scored {
+            position,
+            evidence,
+            credits,
+        } in scored.iter().take(question.top_k)
+        {
             let (id, gathered, _) = &ranked[*position];
             let entry = self.entry(id)?;
             candidates.push(Candidate {
@@ -460,7 +478,7 @@ impl Matcher {
                 );
             }
         }
-        let evidence: Vec<Evidence> = scored.iter().map(|(_, e, _)| *e).collect();
+        let evidence: Vec<Evidence> = scored.iter().map(|s| s.evidence).collect();
 
         let Verdict {
             decision,
