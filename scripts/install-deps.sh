@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Installs, on Debian/Ubuntu, what kotae and its tests need and are missing:
-# the IPADIC dictionary source (mecab-ipadic). Safe to run again: it installs
-# only what is not there.
+# Installs, on Debian/Ubuntu, what kotae needs and is missing. Safe to run again:
+# it installs only what is not there.
+#   bash scripts/install-deps.sh          the IPADIC dictionary source (to run kotae)
+#   bash scripts/install-deps.sh --test   also Chromium and chromedriver (browser tests)
 set -euo pipefail
 
 need=()
 [ -f /usr/share/mecab/dic/ipadic/matrix.def ] || need+=(mecab-ipadic)
+if [ "${1:-}" = "--test" ]; then
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+  # A Japanese font, so that the screenshots the browser tests take are legible.
+  [ -d /usr/share/fonts/opentype/ipafont-gothic ] || need+=(fonts-ipafont-gothic)
+  [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
+fi
 
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""

@@ -20,6 +20,19 @@ use crate::matcher::{Ablation, Decision, Matcher, Question, Reply};
 use crate::server::{self, AppState};
 use crate::store::SqliteStore;
 
+/// Prints a line to stdout. A closed pipe (`kotae eval … | head`) ends the
+/// process quietly, as Unix tools do, instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
 /// kotae: a Japanese FAQ answer matcher.
 #[derive(Debug, Parser)]
 #[command(name = "kotae", version, about)]
@@ -209,7 +222,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Index => {
             let matcher = Matcher::build(&config)?;
             let index = matcher.index();
-            println!(
+            say!(
                 "{} {} ({} entries, {} documents)",
                 if index.built { "built" } else { "up to date:" },
                 index.dir.display(),
@@ -227,7 +240,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let question = Question::new(&question, top_k, false, &config.limits)?;
             let reply = matcher.ask(&question)?;
             if json {
-                println!("{}", to_json(&reply)?);
+                say!("{}", to_json(&reply)?);
             } else {
                 print_reply(&reply);
             }
@@ -243,25 +256,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let reply = matcher.ask(&question)?;
             print_reply(&reply);
             if let Some(explain) = &reply.explain {
-                println!("\n{}", to_json(explain)?);
+                say!("\n{}", to_json(explain)?);
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { text, limit } => {
             let matcher = Matcher::build(&config)?;
             for hit in matcher.search(&text, limit, None)? {
-                println!(
+                say!(
                     "{:>8.3}  {:<20} {}",
-                    hit.score, hit.entry.id, hit.entry.question
+                    hit.score,
+                    hit.entry.id,
+                    hit.entry.question
                 );
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Tokenize { text } => {
             let matcher = Matcher::build(&config)?;
-            println!("surface\tbase\tpos\treading\tcontent");
+            say!("surface\tbase\tpos\treading\tcontent");
             for m in matcher.analyzer().morphemes(&text)? {
-                println!(
+                say!(
                     "{}\t{}\t{}\t{}\t{}",
                     m.surface,
                     m.base,
@@ -290,11 +305,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let report = eval::report(&outcomes);
             for o in &outcomes {
                 if json {
-                    println!("{}", to_json(o)?);
+                    say!("{}", to_json(o)?);
                 } else if o.wrong_answer()
                     || (!o.expected.is_empty() && (!o.top1() || o.decision != Decision::Answer))
                 {
-                    println!(
+                    say!(
                         "{:<9} {:.2} expected {:?} got {:?}  {}",
                         o.decision.as_str(),
                         o.confidence,
@@ -305,9 +320,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             if json {
-                println!("{}", to_json(&report)?);
+                say!("{}", to_json(&report)?);
             } else {
-                println!(
+                say!(
                     "{}",
                     serde_json::to_string_pretty(&report).unwrap_or_default()
                 );
@@ -396,29 +411,36 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 }
 
 fn print_reply(reply: &Reply) {
-    println!("decision:   {}", reply.decision.as_str());
-    println!("confidence: {:.2}", reply.confidence);
+    say!("decision:   {}", reply.decision.as_str());
+    say!("confidence: {:.2}", reply.confidence);
     if let Some(message) = &reply.message {
-        println!("message:    {message}");
+        say!("message:    {message}");
     }
     if let Some(entry) = &reply.answer {
-        println!(
+        say!(
             "answer:     [{}] {}\n{}",
-            entry.id, entry.question, entry.answer
+            entry.id,
+            entry.question,
+            entry.answer
         );
     }
     if let Some(fallback) = &reply.fallback {
-        println!(
+        say!(
             "fallback:   {}\n  {}  {}",
-            fallback.message, fallback.phone, fallback.hours
+            fallback.message,
+            fallback.phone,
+            fallback.hours
         );
     }
     if !reply.candidates.is_empty() {
-        println!("candidates:");
+        say!("candidates:");
         for c in &reply.candidates {
-            println!(
+            say!(
                 "  {:>8.3}  cov {:.2}  {:<20} {}",
-                c.score, c.coverage, c.id, c.question
+                c.score,
+                c.coverage,
+                c.id,
+                c.question
             );
         }
     }

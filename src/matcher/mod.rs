@@ -604,8 +604,13 @@ impl Matcher {
             .map(|draft| {
                 let interrogative = concepts::QUESTION_WORDS.contains(&draft.text.as_str());
                 let (weight, known) = self.weight(&draft.alternatives)?;
+                // Numbers the FAQ never mentions (a phone or member number typed
+                // into the question) say nothing about the topic.
+                let stray_number = !known && draft.text.chars().all(|c| c.is_ascii_digit());
                 let weight = if interrogative {
                     weight * INTERROGATIVE_WEIGHT
+                } else if stray_number {
+                    0.0
                 } else {
                     weight
                 };
