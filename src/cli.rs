@@ -12,7 +12,7 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 
 use crate::analysis::{FieldKind, fold::Fold};
-use crate::config::{Config, Limits, Paths, Thresholds};
+use crate::config::{Config, FileConfig, Limits, LogFormat, Paths, ServerConfig};
 use crate::error::{Error, Result};
 use crate::eval;
 use crate::faq::Faq;
@@ -43,48 +43,77 @@ pub struct Cli {
     command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes. Each one overrides the configuration file;
+/// each flag overrides its environment variable.
 #[derive(Debug, Args)]
 struct Common {
-    /// FAQ directory.
-    #[arg(long, global = true, env = "KOTAE_FAQ", default_value = "faq")]
-    faq: PathBuf,
-    /// Index root directory (generations are built under it).
-    #[arg(long, global = true, env = "KOTAE_INDEX", default_value = "index")]
-    index: PathBuf,
-    /// IPADIC source directory (Debian package mecab-ipadic).
-    #[arg(long, global = true, env = "KOTAE_IPADIC_SRC", default_value = crate::dictionary::DEFAULT_IPADIC_SRC)]
-    ipadic_src: PathBuf,
+    /// Configuration file (TOML; see kotae.example.toml).
+    #[arg(long, global = true, env = "KOTAE_CONFIG")]
+    config: Option<PathBuf>,
+    /// FAQ directory [default: faq].
+    #[arg(long, global = true, env = "KOTAE_FAQ")]
+    faq: Option<PathBuf>,
+    /// Index root directory (generations are built under it) [default: index].
+    #[arg(long, global = true, env = "KOTAE_INDEX")]
+    index: Option<PathBuf>,
+    /// IPADIC source directory (Debian package mecab-ipadic)
+    /// [default: /usr/share/mecab/dic/ipadic].
+    #[arg(long, global = true, env = "KOTAE_IPADIC_SRC")]
+    ipadic_src: Option<PathBuf>,
     /// Compiled dictionary cache [default: <index>/dictionary].
     #[arg(long, global = true, env = "KOTAE_DICT_DIR")]
     dict_dir: Option<PathBuf>,
-    /// Least confidence for an answer.
+    /// Least confidence for an answer [default: 0.5].
     #[arg(long, global = true, env = "KOTAE_ANSWER_CONFIDENCE")]
     answer_confidence: Option<f32>,
-    /// Least coverage for a candidate to be offered.
+    /// Least coverage for a candidate to be offered [default: 0.3].
     #[arg(long, global = true, env = "KOTAE_CLARIFY_COVERAGE")]
     clarify_coverage: Option<f32>,
 }
 
+/// `kotae serve` options; each overrides the configuration file's `[server]`.
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "KOTAE_ADDR")]
+    addr: Option<SocketAddr>,
+    /// Directory of the feedback and review database [default: data].
+    #[arg(long, env = "KOTAE_DATA")]
+    data: Option<PathBuf>,
+    /// An origin (`https://coop.example`) whose pages may call the API from a
+    /// browser; repeat or comma-separate. Default: same origin only.
+    #[arg(
+        long = "allow-origin",
+        env = "KOTAE_ALLOW_ORIGINS",
+        value_delimiter = ','
+    )]
+    allow_origins: Vec<String>,
+    /// Longest a request may take, body included [default: 10000].
+    #[arg(long, env = "KOTAE_REQUEST_TIMEOUT_MS")]
+    request_timeout_ms: Option<u64>,
+    /// Requests handled at once; more are answered 503 [default: 512].
+    #[arg(long, env = "KOTAE_MAX_CONCURRENCY")]
+    max_concurrency: Option<usize>,
+    /// Sustained requests per second per client address, 0 = off [default: 20].
+    #[arg(long, env = "KOTAE_RATE_LIMIT_PER_SECOND")]
+    rate_limit_per_second: Option<u64>,
+    /// Burst above the sustained rate per client address [default: 60].
+    #[arg(long, env = "KOTAE_RATE_LIMIT_BURST")]
+    rate_limit_burst: Option<u32>,
+    /// Reload when the FAQ directory changes.
+    #[arg(long, env = "KOTAE_WATCH")]
+    watch: Option<bool>,
+    /// Log format [default: text].
+    #[arg(long, env = "KOTAE_LOG_FORMAT", value_enum)]
+    log_format: Option<LogFormat>,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the HTTP API.
-    Serve {
-        /// Address to listen on.
-        #[arg(long, env = "KOTAE_ADDR", default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
-        /// Directory of the feedback database.
-        #[arg(long, env = "KOTAE_DATA", default_value = "data")]
-        data: PathBuf,
-        /// An origin (`https://coop.example`) whose pages may call the API from a
-        /// browser; repeat or comma-separate. Default: same origin only.
-        #[arg(
-            long = "allow-origin",
-            env = "KOTAE_ALLOW_ORIGINS",
-            value_delimiter = ','
-        )]
-        allow_origins: Vec<String>,
-    },
+    /// Serve the HTTP API, the member widget and the staff console. The admin
+    /// token for POST /admin/reload comes from KOTAE_ADMIN_TOKEN or the
+    /// configuration file, never from a flag (flags show in `ps`).
+    Serve(ServeArgs),
     /// Build the index for the FAQ (if it is not already built).
     Index,
     /// Ask a question; exit 0 when answered, 1 otherwise.
@@ -134,7 +163,6 @@ enum Command {
 /// Parses arguments, runs the command and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(&cli.command);
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -144,21 +172,25 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn init_tracing(command: &Command) {
+fn init_tracing(command: &Command, format: LogFormat) {
     let default = match command {
-        Command::Serve { .. } | Command::Index => "info",
+        Command::Serve(_) | Command::Index => "info",
         _ => "warn",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("KOTAE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
 }
 
-fn config(common: &Common) -> Result<Config> {
-    let mut thresholds = Thresholds::default();
+/// Resolves the library configuration: default < file < environment < flag.
+fn config(common: &Common, file: &FileConfig) -> Result<Config> {
+    let mut thresholds = file.thresholds.unwrap_or_default();
     if let Some(value) = common.answer_confidence {
         thresholds.answer_confidence = value;
     }
@@ -166,39 +198,82 @@ fn config(common: &Common) -> Result<Config> {
         thresholds.clarify_coverage = value;
     }
     thresholds.validate()?;
+    let defaults = Paths::default();
+    let pick = |flag: &Option<PathBuf>, file: &Option<PathBuf>, default: PathBuf| {
+        flag.clone().or_else(|| file.clone()).unwrap_or(default)
+    };
     Ok(Config {
         paths: Paths {
-            faq: common.faq.clone(),
-            index: common.index.clone(),
-            ipadic_src: common.ipadic_src.clone(),
-            dict_dir: common.dict_dir.clone(),
+            faq: pick(&common.faq, &file.faq, defaults.faq),
+            index: pick(&common.index, &file.index, defaults.index),
+            ipadic_src: pick(&common.ipadic_src, &file.ipadic_src, defaults.ipadic_src),
+            dict_dir: common.dict_dir.clone().or_else(|| file.dict_dir.clone()),
         },
         limits: Limits::default(),
         thresholds,
     })
 }
 
+/// Resolves `kotae serve`'s settings: default < file < environment < flag.
+fn server_config(args: &ServeArgs, file: &FileConfig) -> Result<ServerConfig> {
+    let file = file.server.clone().unwrap_or_default();
+    let defaults = ServerConfig::default();
+    let config = ServerConfig {
+        addr: args.addr.or(file.addr).unwrap_or(defaults.addr),
+        data: args.data.clone().or(file.data).unwrap_or(defaults.data),
+        allow_origins: if args.allow_origins.is_empty() {
+            file.allow_origins.unwrap_or_default()
+        } else {
+            args.allow_origins.clone()
+        },
+        admin_token: std::env::var("KOTAE_ADMIN_TOKEN")
+            .ok()
+            .filter(|t| !t.is_empty())
+            .or(file.admin_token),
+        request_timeout_ms: args
+            .request_timeout_ms
+            .or(file.request_timeout_ms)
+            .unwrap_or(defaults.request_timeout_ms),
+        max_concurrency: args
+            .max_concurrency
+            .or(file.max_concurrency)
+            .unwrap_or(defaults.max_concurrency),
+        rate_limit_per_second: args
+            .rate_limit_per_second
+            .or(file.rate_limit_per_second)
+            .unwrap_or(defaults.rate_limit_per_second),
+        rate_limit_burst: args
+            .rate_limit_burst
+            .or(file.rate_limit_burst)
+            .unwrap_or(defaults.rate_limit_burst),
+        watch: args.watch.or(file.watch).unwrap_or(defaults.watch),
+        log_format: args
+            .log_format
+            .or(file.log_format)
+            .unwrap_or(defaults.log_format),
+    };
+    config.validate()?;
+    Ok(config)
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
-    let config = config(&cli.common)?;
+    let file = match &cli.common.config {
+        Some(path) => FileConfig::read(path)?,
+        None => FileConfig::default(),
+    };
+    let config = config(&cli.common, &file)?;
+    let server = match &cli.command {
+        Command::Serve(args) => Some(server_config(args, &file)?),
+        _ => None,
+    };
+    init_tracing(
+        &cli.command,
+        server.as_ref().map(|s| s.log_format).unwrap_or_default(),
+    );
     match cli.command {
-        Command::Serve {
-            addr,
-            data,
-            allow_origins,
-        } => {
-            let allowed_origins = allow_origins
-                .iter()
-                .map(|origin| {
-                    axum::http::HeaderValue::from_str(origin.trim().trim_end_matches('/')).map_err(
-                        |_| {
-                            Error::Config(format!(
-                                "--allow-origin {origin:?} is not a valid origin"
-                            ))
-                        },
-                    )
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let store = SqliteStore::open(&data)?;
+        Command::Serve(_) => {
+            let server = server.unwrap_or_default();
+            let store = SqliteStore::open(&server.data)?;
             let started = std::time::Instant::now();
             let matcher = Matcher::build(&config)?;
             tracing::info!(
@@ -208,12 +283,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "ready"
             );
-            let state = AppState {
-                matcher: Arc::new(matcher),
-                limits: Arc::new(config.limits),
-                store: Arc::new(store),
-                allowed_origins: Arc::new(allowed_origins),
-            };
+            let addr = server.addr;
+            let state = AppState::new(matcher, &config, server, Arc::new(store));
             let runtime = tokio::runtime::Runtime::new()
                 .map_err(|e| Error::Config(format!("cannot start the async runtime: {e}")))?;
             runtime.block_on(server::serve(state, addr))?;

@@ -43,6 +43,7 @@ impl Paths {
 
 /// Limits on what a request may ask.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Limits {
     /// Longest question accepted, in characters.
     pub max_question_chars: usize,
@@ -126,6 +127,144 @@ pub struct Config {
     pub thresholds: Thresholds,
 }
 
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Settings of `kotae serve`, beyond the matcher's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServerConfig {
+    /// Address to listen on.
+    pub addr: std::net::SocketAddr,
+    /// Directory of the feedback and review database.
+    pub data: PathBuf,
+    /// Origins whose pages may call the API from a browser.
+    pub allow_origins: Vec<String>,
+    /// Bearer token for `/admin/*`; `None` disables the admin routes.
+    pub admin_token: Option<String>,
+    /// A request (body included) taking longer is answered 408.
+    pub request_timeout_ms: u64,
+    /// Requests handled at once; more are answered 503 at once.
+    pub max_concurrency: usize,
+    /// Sustained requests per second allowed from one client address; 0 disables.
+    pub rate_limit_per_second: u64,
+    /// Requests one client may send in a burst above the sustained rate.
+    pub rate_limit_burst: u32,
+    /// Reload when the FAQ directory changes.
+    pub watch: bool,
+    /// Log line format.
+    pub log_format: LogFormat,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            addr: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data: PathBuf::from("data"),
+            allow_origins: Vec::new(),
+            admin_token: None,
+            request_timeout_ms: 10_000,
+            max_concurrency: 512,
+            rate_limit_per_second: 20,
+            rate_limit_burst: 60,
+            watch: false,
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+impl ServerConfig {
+    /// Checks every setting is usable.
+    pub fn validate(&self) -> Result<()> {
+        if self.request_timeout_ms == 0 {
+            return Err(Error::Config("request_timeout_ms must be positive".into()));
+        }
+        if self.max_concurrency == 0 {
+            return Err(Error::Config("max_concurrency must be positive".into()));
+        }
+        if self.rate_limit_per_second > 0 && self.rate_limit_burst == 0 {
+            return Err(Error::Config("rate_limit_burst must be positive".into()));
+        }
+        if self.admin_token.as_ref().is_some_and(|t| t.len() < 16) {
+            return Err(Error::Config(
+                "admin_token must be at least 16 characters".into(),
+            ));
+        }
+        for origin in &self.allow_origins {
+            let host = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"))
+                .map(|rest| rest.trim_end_matches('/'));
+            if !host.is_some_and(|h| !h.is_empty() && !h.contains(['/', ' ', '?', '#'])) {
+                return Err(Error::Config(format!(
+                    "allow_origins: {origin:?} is not an origin like https://coop.example"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The configuration file (TOML). Every key is optional; a key given here is
+/// overridden by its environment variable, which is overridden by its flag.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// FAQ directory.
+    pub faq: Option<PathBuf>,
+    /// Index root.
+    pub index: Option<PathBuf>,
+    /// IPADIC source.
+    pub ipadic_src: Option<PathBuf>,
+    /// Compiled dictionary cache.
+    pub dict_dir: Option<PathBuf>,
+    /// Decision thresholds.
+    pub thresholds: Option<Thresholds>,
+    /// `kotae serve` settings.
+    pub server: Option<FileServer>,
+}
+
+/// The `[server]` table of the configuration file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileServer {
+    /// See [`ServerConfig::addr`].
+    pub addr: Option<std::net::SocketAddr>,
+    /// See [`ServerConfig::data`].
+    pub data: Option<PathBuf>,
+    /// See [`ServerConfig::allow_origins`].
+    pub allow_origins: Option<Vec<String>>,
+    /// See [`ServerConfig::admin_token`].
+    pub admin_token: Option<String>,
+    /// See [`ServerConfig::request_timeout_ms`].
+    pub request_timeout_ms: Option<u64>,
+    /// See [`ServerConfig::max_concurrency`].
+    pub max_concurrency: Option<usize>,
+    /// See [`ServerConfig::rate_limit_per_second`].
+    pub rate_limit_per_second: Option<u64>,
+    /// See [`ServerConfig::rate_limit_burst`].
+    pub rate_limit_burst: Option<u32>,
+    /// See [`ServerConfig::watch`].
+    pub watch: Option<bool>,
+    /// See [`ServerConfig::log_format`].
+    pub log_format: Option<LogFormat>,
+}
+
+impl FileConfig {
+    /// Reads and parses a TOML configuration file; errors name the file.
+    pub fn read(path: &std::path::Path) -> Result<FileConfig> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        toml::from_str(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +272,36 @@ mod tests {
     #[test]
     fn defaults_are_valid() {
         Thresholds::default().validate().unwrap();
+        ServerConfig::default().validate().unwrap();
+    }
+
+    #[test]
+    fn the_example_configuration_file_parses() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("kotae.example.toml");
+        let file = FileConfig::read(&path).unwrap();
+        assert!(file.server.unwrap().admin_token.is_none());
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.toml");
+        std::fs::write(&path, "[server]\nadress = \"127.0.0.1:1\"\n").unwrap();
+        let message = FileConfig::read(&path).unwrap_err().to_string();
+        assert!(
+            message.contains("k.toml") && message.contains("adress"),
+            "{message}"
+        );
+        let short = ServerConfig {
+            admin_token: Some("short".into()),
+            ..ServerConfig::default()
+        };
+        assert!(short.validate().is_err());
+        let origin = ServerConfig {
+            allow_origins: vec!["coop.example".into()],
+            ..ServerConfig::default()
+        };
+        assert!(origin.validate().is_err());
     }
 
     #[test]

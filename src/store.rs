@@ -1,4 +1,5 @@
-//! What members tell us back: feedback on answers, kept for FAQ editors.
+//! What members tell us back — feedback on answers, and the questions kotae could
+//! not answer with confidence — kept for FAQ editors.
 //!
 //! The store sits behind the small [`Store`] trait so that a deployment with
 //! several replicas can put it in one shared database (PostgreSQL) without touching
@@ -45,6 +46,50 @@ impl Feedback {
     }
 }
 
+/// A question kotae did not answer with confidence (clarify or fallback).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unanswered {
+    question: String,
+    /// The decision taken.
+    pub decision: String,
+    /// Its confidence.
+    pub confidence: f32,
+    /// Ids of the candidates offered, best first.
+    pub candidates: Vec<String>,
+}
+
+impl Unanswered {
+    /// A record of `question`, redacted here.
+    pub fn new(question: &str, decision: &str, confidence: f32, candidates: Vec<String>) -> Self {
+        Unanswered {
+            question: redact(question.trim()),
+            decision: decision.to_string(),
+            confidence,
+            candidates,
+        }
+    }
+
+    /// The redacted question.
+    pub fn question(&self) -> &str {
+        &self.question
+    }
+}
+
+/// A stored unanswered question, as editors read it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredUnanswered {
+    /// When (UTC).
+    pub at: String,
+    /// The redacted question.
+    pub question: String,
+    /// The decision taken.
+    pub decision: String,
+    /// Its confidence.
+    pub confidence: f32,
+    /// Candidates offered, best first.
+    pub candidates: Vec<String>,
+}
+
 /// A stored feedback row, as editors read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoredFeedback {
@@ -64,6 +109,10 @@ pub trait Store: Send + Sync {
     fn record_feedback(&self, feedback: &Feedback) -> Result<()>;
     /// All feedback, oldest first.
     fn feedback(&self) -> Result<Vec<StoredFeedback>>;
+    /// Records a question that was not answered with confidence.
+    fn record_unanswered(&self, unanswered: &Unanswered) -> Result<()>;
+    /// All unanswered questions, oldest first.
+    fn unanswered(&self) -> Result<Vec<StoredUnanswered>>;
 }
 
 /// The embedded SQLite store: one file under the data directory.
@@ -91,6 +140,14 @@ impl SqliteStore {
                      entry_id TEXT NOT NULL,
                      helpful INTEGER NOT NULL,
                      question TEXT
+                 );
+                 CREATE TABLE IF NOT EXISTS unanswered (
+                     id INTEGER PRIMARY KEY,
+                     at TEXT NOT NULL DEFAULT (datetime('now')),
+                     question TEXT NOT NULL,
+                     decision TEXT NOT NULL,
+                     confidence REAL NOT NULL,
+                     candidates TEXT NOT NULL
                  );",
             )
             .map_err(|e| store_error(&path, e))?;
@@ -136,6 +193,49 @@ impl Store for SqliteStore {
         rows.collect::<std::result::Result<_, _>>()
             .map_err(|e| store_error(&self.path, e))
     }
+
+    fn record_unanswered(&self, unanswered: &Unanswered) -> Result<()> {
+        self.connection()?
+            .execute(
+                "INSERT INTO unanswered (question, decision, confidence, candidates) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    unanswered.question,
+                    unanswered.decision,
+                    f64::from(unanswered.confidence),
+                    unanswered.candidates.join(",")
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| store_error(&self.path, e))
+    }
+
+    fn unanswered(&self) -> Result<Vec<StoredUnanswered>> {
+        let connection = self.connection()?;
+        let mut statement = connection
+            .prepare(
+                "SELECT at, question, decision, confidence, candidates FROM unanswered ORDER BY id",
+            )
+            .map_err(|e| store_error(&self.path, e))?;
+        let rows = statement
+            .query_map([], |row| {
+                let candidates: String = row.get(4)?;
+                let confidence: f64 = row.get(3)?;
+                Ok(StoredUnanswered {
+                    at: row.get(0)?,
+                    question: row.get(1)?,
+                    decision: row.get(2)?,
+                    confidence: confidence as f32,
+                    candidates: candidates
+                        .split(',')
+                        .filter(|c| !c.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                })
+            })
+            .map_err(|e| store_error(&self.path, e))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(|e| store_error(&self.path, e))
+    }
 }
 
 fn store_error(path: &Path, err: rusqlite::Error) -> Error {
@@ -162,6 +262,24 @@ mod tests {
         assert_eq!(rows[0].question.as_deref(), Some("[電話番号]のカードは?"));
         assert_eq!(rows[1].question, None);
         assert!(!rows[1].helpful);
+    }
+
+    #[test]
+    fn unanswered_questions_are_stored_redacted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let record = Unanswered::new(
+            "組合員番号12345678の出資金を返金して",
+            "clarify",
+            0.4,
+            vec!["investment-points".into(), "bank-account".into()],
+        );
+        store.record_unanswered(&record).unwrap();
+        let rows = store.unanswered().unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].question, "組合員番号[番号]の出資金を返金して");
+        assert_eq!(rows[0].candidates, ["investment-points", "bank-account"]);
+        assert_eq!(rows[0].decision, "clarify");
     }
 
     #[test]

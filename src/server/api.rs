@@ -7,12 +7,15 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 
-use super::AppState;
+use axum::http::{HeaderMap, header};
+
 use super::error::ApiError;
+use super::reload::generation_of;
+use super::{AppState, middleware};
 use crate::error::{Error, QuestionProblem};
 use crate::faq::{Entry, Hotline};
 use crate::matcher::{Decision, Explain, Fallback, Question, Reply};
-use crate::store::Feedback;
+use crate::store::{Feedback, Unanswered};
 
 /// `axum::Json` whose rejections answer in our error shape.
 #[derive(FromRequest)]
@@ -117,8 +120,30 @@ pub async fn ask(
         }
     };
     let question = Question::new(&request.question, top_k, request.explain, limits)?;
-    let reply = state.matcher.ask(&question)?;
+    let reply = state.live.matcher().ask(&question)?;
+    state.metrics.decision(reply.decision.as_str());
+    if matches!(reply.decision, Decision::Clarify | Decision::Fallback) {
+        record_unanswered(&state, question.text(), &reply);
+    }
     Ok(Json(reply.into()))
+}
+
+/// Keeps a question kotae could not answer for FAQ editors (`kotae review`),
+/// redacted, off the request path; a failure is logged, never the member's problem.
+fn record_unanswered(state: &AppState, question: &str, reply: &Reply) {
+    let record = Unanswered::new(
+        question,
+        reply.decision.as_str(),
+        reply.confidence,
+        reply.candidates.iter().map(|c| c.id.clone()).collect(),
+    );
+    tracing::debug!(question = record.question(), decision = %record.decision, confidence = record.confidence, "not answered");
+    let store = state.store.clone();
+    tokio::task::spawn_blocking(move || {
+        if let Err(err) = store.record_unanswered(&record) {
+            tracing::warn!(error = %err, "could not record an unanswered question");
+        }
+    });
 }
 
 /// `GET /api/search` parameters.
@@ -163,7 +188,10 @@ pub async fn search(
     // Search shares the question's validation (empty, length).
     let question = Question::new(&params.q, limit, false, &state.limits)?;
     let category = params.category.as_deref().filter(|c| !c.is_empty());
-    let hits = state.matcher.search(question.text(), limit, category)?;
+    let hits = state
+        .live
+        .matcher()
+        .search(question.text(), limit, category)?;
     Ok(Json(SearchResponse {
         results: hits
             .into_iter()
@@ -192,7 +220,7 @@ pub async fn feedback(
     State(state): State<AppState>,
     AppJson(request): AppJson<FeedbackRequest>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    if state.matcher.faq().entry(&request.id).is_none() {
+    if state.live.matcher().faq().entry(&request.id).is_none() {
         return Err(ApiError::invalid(
             "unknown_entry",
             format!("no FAQ entry with id {:?}", request.id),
@@ -227,7 +255,8 @@ pub struct FaqResponse {
 
 /// Every entry, in FAQ order, and the hotline.
 pub async fn faq(State(state): State<AppState>) -> Json<FaqResponse> {
-    let faq = state.matcher.faq();
+    let matcher = state.live.matcher();
+    let faq = matcher.faq();
     Json(FaqResponse {
         entries: faq.entries.iter().map(EntryView::from).collect(),
         hotline: faq.hotline().cloned(),
@@ -240,7 +269,8 @@ pub async fn faq_entry(
     Path(id): Path<String>,
 ) -> Result<Json<EntryView>, ApiError> {
     state
-        .matcher
+        .live
+        .matcher()
         .faq()
         .entry(&id)
         .map(|entry| Json(EntryView::from(entry)))
@@ -258,16 +288,17 @@ pub async fn healthz() -> impl IntoResponse {
     Json(serde_json::json!({"status": "ok"}))
 }
 
-/// Readiness: the index is open and a real question gets answered.
+/// Readiness: the index is open and a real question gets answered; with the
+/// reload history.
 pub async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
-    let faq = state.matcher.faq();
+    let matcher = state.live.matcher();
+    let faq = matcher.faq();
     let probe = faq
         .entries
         .first()
         .map(|e| e.question.clone())
         .unwrap_or_default();
-    let hits = state.matcher.search(&probe, 1, None)?;
-    if hits.is_empty() {
+    if matcher.search(&probe, 1, None)?.is_empty() {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "not_ready",
@@ -277,8 +308,51 @@ pub async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, 
     Ok(Json(serde_json::json!({
         "status": "ready",
         "entries": faq.entries.len(),
-        "index": state.matcher.index().dir.file_name().map(|n| n.to_string_lossy().into_owned()),
+        "index": generation_of(&matcher),
+        "reloads": state.live.status(),
     })))
+}
+
+/// Prometheus metrics, text format.
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+}
+
+/// `POST /admin/reload` (bearer token): validate, rebuild and swap the FAQ.
+/// An invalid FAQ is refused with its problems; the old one keeps serving.
+pub async fn admin_reload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let token = state.server.admin_token.as_deref().unwrap_or_default();
+    if token.is_empty() || !middleware::authorized(&headers, token) {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "send Authorization: Bearer <admin token>",
+        ));
+    }
+    match state.reload().await {
+        Ok(reloaded) => Ok(Json(
+            serde_json::json!({"status": "reloaded", "reload": reloaded}),
+        )),
+        Err(Error::InvalidFaq(problems)) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_faq",
+            format!("the FAQ was not reloaded: {}", problems.join("; ")),
+        )),
+        Err(other) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "reload_failed",
+            format!("the FAQ was not reloaded: {other}"),
+        )),
+    }
 }
 
 /// Any route we do not have.

@@ -2,11 +2,15 @@
 //!
 //! `router(state)` is a plain function so tests can drive it in-process or on a
 //! real socket. Handlers live in [`api`] (JSON) and [`assets`] (the member widget
-//! and the staff console); every error is an [`error::ApiError`].
+//! and the staff console); every error is an [`error::ApiError`]. Reloads swap
+//! whole matcher snapshots ([`reload`]); nothing a request uses is ever locked.
 
 pub mod api;
 pub mod assets;
 pub mod error;
+pub mod metrics;
+pub mod middleware;
+pub mod reload;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,23 +25,63 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::config::Limits;
+use axum::error_handling::HandleErrorLayer;
+use tower_governor::GovernorLayer;
+use tower_governor::governor::GovernorConfigBuilder;
+
+use crate::config::{Config, Limits, ServerConfig};
 use crate::error::{Error, Result};
 use crate::matcher::Matcher;
 use crate::store::Store;
+use metrics::Metrics;
+use reload::Live;
 
 /// What every handler can reach; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    /// The matcher over the served FAQ.
-    pub matcher: Arc<Matcher>,
+    /// The serving matcher (swapped whole on reload).
+    pub live: Arc<Live>,
     /// Request limits.
     pub limits: Arc<Limits>,
-    /// Where feedback goes.
+    /// Where feedback and unanswered questions go.
     pub store: Arc<dyn Store>,
-    /// Origins (`https://coop.example`) whose pages may call `/api/*` from a
-    /// browser; empty means same origin only.
-    pub allowed_origins: Arc<Vec<HeaderValue>>,
+    /// Counters and histograms.
+    pub metrics: Arc<Metrics>,
+    /// Server settings (timeouts, limits, origins, admin token).
+    pub server: Arc<ServerConfig>,
+}
+
+impl AppState {
+    /// State for serving `matcher`, rebuilt from `config` on reload.
+    pub fn new(
+        matcher: Matcher,
+        config: &Config,
+        server: ServerConfig,
+        store: Arc<dyn Store>,
+    ) -> AppState {
+        let metrics = Metrics::new();
+        metrics.serving(
+            &reload::generation_of(&matcher),
+            matcher.faq().entries.len(),
+        );
+        AppState {
+            live: Arc::new(Live::new(matcher, config.clone())),
+            limits: Arc::new(config.limits),
+            store,
+            metrics: Arc::new(metrics),
+            server: Arc::new(server),
+        }
+    }
+
+    /// Reloads the FAQ and records the outcome in the metrics.
+    pub async fn reload(&self) -> Result<reload::Reloaded> {
+        let outcome = self.live.reload().await;
+        self.metrics.reload(outcome.is_ok());
+        if let Ok(reloaded) = &outcome {
+            self.metrics.serving(&reloaded.generation, reloaded.entries);
+        }
+        outcome
+    }
 }
 
 /// Our pages load scripts, styles and data from this server only; no inline
@@ -49,18 +93,35 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
 /// All routes with their middleware.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.max_body_bytes;
+    let origins: Vec<HeaderValue> = state
+        .server
+        .allow_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
+        .collect();
     let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::list(state.allowed_origins.iter().cloned()))
+        .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::CONTENT_TYPE])
         .max_age(Duration::from_secs(600));
-    let api = Router::new()
+    let mut api = Router::new()
         .route("/ask", post(api::ask))
         .route("/search", get(api::search))
         .route("/faq", get(api::faq))
         .route("/faq/{id}", get(api::faq_entry))
         .route("/feedback", post(api::feedback));
-    Router::new()
+    if state.server.rate_limit_per_second > 0 {
+        // Per client address: one member (or one misbehaving script) cannot take
+        // the capacity meant for everyone else.
+        let mut governor = GovernorConfigBuilder::default();
+        governor
+            .period(Duration::from_secs(1) / state.server.rate_limit_per_second.max(1) as u32)
+            .burst_size(state.server.rate_limit_burst);
+        if let Some(config) = governor.finish() {
+            api = api.layer(GovernorLayer::new(config).error_handler(middleware::rate_limited));
+        }
+    }
+    let mut router = Router::new()
         .nest("/api", api)
         .route("/", get(assets::demo_page))
         .route("/widget.js", get(assets::widget_js))
@@ -70,17 +131,32 @@ pub fn router(state: AppState) -> Router {
         .route("/staff.css", get(assets::staff_css))
         .route("/healthz", get(api::healthz))
         .route("/readyz", get(api::readyz))
+        .route("/metrics", get(api::metrics));
+    if state.server.admin_token.is_some() {
+        router = router.route("/admin/reload", post(api::admin_reload));
+    }
+    router
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
-        // Layers run outside-in from the last one added. Order: trace (outermost,
-        // so every response is traced), security headers, panic → 500 JSON, CORS,
-        // body limit. Spans carry the route, never the URI: `/api/search?q=` holds the
-        // member's text.
+        // Layers run outside-in from the last one added: trace, metrics, security
+        // headers, panic → 500 JSON, overload shedding, timeout, CORS, body limit.
+        // Spans and metrics carry the route, never the URI: `/api/search?q=` holds
+        // the member's text.
         .layer(DefaultBodyLimit::max(body_limit))
         // CORS wraps the whole router so that preflight requests are answered
         // before routing (a route's 405 would otherwise answer them). Only the
         // configured origins get CORS headers; pages are same-origin anyway.
         .layer(cors)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::timeout,
+        ))
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(middleware::overloaded))
+                .load_shed()
+                .concurrency_limit(state.server.max_concurrency),
+        )
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(error::ApiError::new(
                 axum::http::StatusCode::INTERNAL_SERVER_ERROR,
@@ -108,6 +184,10 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("cache-control"),
             HeaderValue::from_static("no-store"),
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::record,
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request| {
                 let route = request
@@ -123,6 +203,10 @@ pub fn router(state: AppState) -> Router {
 
 /// Binds `addr` and serves until Ctrl-C or SIGTERM, letting requests in flight finish.
 pub async fn serve(state: AppState, addr: SocketAddr) -> Result<()> {
+    spawn_reload_on_hangup(state.clone());
+    if state.server.watch {
+        spawn_watch(state.clone());
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Error::Config(format!("cannot listen on {addr}: {e}")))?;
@@ -131,10 +215,73 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> Result<()> {
         .map_err(|e| Error::Config(format!("cannot read the bound address: {e}")))?;
     tracing::info!(addr = %local, "kotae is listening");
     println!("kotae listening on http://{local}");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| Error::Config(format!("server error: {e}")))
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| Error::Config(format!("server error: {e}")))
+}
+
+/// SIGHUP reloads the FAQ, as daemons conventionally do.
+fn spawn_reload_on_hangup(state: AppState) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        let Ok(mut hangup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        else {
+            tracing::warn!("cannot listen for SIGHUP; reload with POST /admin/reload");
+            return;
+        };
+        while hangup.recv().await.is_some() {
+            tracing::info!("SIGHUP: reloading the FAQ");
+            let _ = state.reload().await;
+        }
+    });
+    #[cfg(not(unix))]
+    let _ = state;
+}
+
+/// `--watch`: polls the FAQ directory and reloads when its files change. Polling
+/// (every 2 s, names, sizes and modification times only) needs no platform API and
+/// costs nothing measurable.
+fn spawn_watch(state: AppState) {
+    let dir = state.live.matcher().faq().dir.clone();
+    tokio::spawn(async move {
+        let mut seen = directory_stamp(&dir);
+        let mut ticker = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            ticker.tick().await;
+            let now = directory_stamp(&dir);
+            if now != seen {
+                // Let an editor's multi-file save settle before reading.
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                seen = directory_stamp(&dir);
+                tracing::info!(dir = %dir.display(), "FAQ directory changed: reloading");
+                let _ = state.reload().await;
+            }
+        }
+    });
+}
+
+fn directory_stamp(dir: &std::path::Path) -> Vec<(String, u64, Option<std::time::SystemTime>)> {
+    let mut stamp: Vec<_> = std::fs::read_dir(dir)
+        .map(|items| {
+            items
+                .flatten()
+                .filter_map(|item| {
+                    let meta = item.metadata().ok()?;
+                    Some((
+                        item.file_name().to_string_lossy().into_owned(),
+                        meta.len(),
+                        meta.modified().ok(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    stamp.sort();
+    stamp
 }
 
 async fn shutdown_signal() {
