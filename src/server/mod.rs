@@ -247,8 +247,9 @@ fn spawn_reload_on_hangup(state: AppState) {
 /// costs nothing measurable.
 fn spawn_watch(state: AppState) {
     let dir = state.live.matcher().faq().dir.clone();
+    // Stamped now, before the server listens: an edit made while it starts is seen.
+    let mut seen = directory_stamp(&dir);
     tokio::spawn(async move {
-        let mut seen = directory_stamp(&dir);
         let mut ticker = tokio::time::interval(Duration::from_secs(2));
         loop {
             ticker.tick().await;

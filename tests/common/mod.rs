@@ -65,9 +65,15 @@ impl Server {
 
     /// Starts the server on `faq` with extra `serve` arguments.
     pub fn start_with_args(faq: &Path, args: &[&str]) -> Server {
+        Self::start_custom(faq, args, &[], Stdio::inherit())
+    }
+
+    /// Starts the server with extra arguments, environment and a stderr target.
+    pub fn start_custom(faq: &Path, args: &[&str], env: &[(&str, &str)], stderr: Stdio) -> Server {
         let index = tempfile::tempdir().expect("temp dir");
         let data = tempfile::tempdir().expect("temp dir");
         let mut child = kotae()
+            .envs(env.iter().copied())
             .arg("--faq")
             .arg(faq)
             .arg("--index")
@@ -76,7 +82,7 @@ impl Server {
             .arg(data.path())
             .args(args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("kotae serve starts");
         let stdout = child.stdout.take().expect("stdout");
@@ -101,6 +107,16 @@ impl Server {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
+
+    /// The server's process id (to send it signals).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// `host:port`.
+    pub fn authority(&self) -> String {
+        self.base.trim_start_matches("http://").to_string()
+    }
 }
 
 impl Drop for Server {
@@ -108,6 +124,18 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A copy of the shipped FAQ in a temporary directory, to edit during a test.
+pub fn faq_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for item in std::fs::read_dir(shipped_faq()).expect("faq/") {
+        let path = item.expect("entry").path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    dir
 }
 
 /// An HTTP client with a timeout, for loopback tests.
