@@ -17,8 +17,9 @@ use crate::error::{Error, Result};
 use crate::eval;
 use crate::faq::Faq;
 use crate::matcher::{Ablation, Decision, Matcher, Question, Reply};
+use crate::review;
 use crate::server::{self, AppState};
-use crate::store::SqliteStore;
+use crate::store::{SqliteStore, Store};
 
 /// Prints a line to stdout. A closed pipe (`kotae eval … | head`) ends the
 /// process quietly, as Unix tools do, instead of panicking.
@@ -144,6 +145,16 @@ enum Command {
     Tokenize {
         /// The text.
         text: String,
+    },
+    /// List the questions kotae could not answer, grouped by similarity, with the
+    /// candidates it offered and the feedback those got: where to add content.
+    Review {
+        /// Directory of the feedback and review database [default: data].
+        #[arg(long, env = "KOTAE_DATA")]
+        data: Option<PathBuf>,
+        /// Print one JSON line per group.
+        #[arg(long)]
+        json: bool,
     },
     /// Measure answer quality on a labelled JSONL file.
     Eval {
@@ -358,12 +369,42 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Review { data, json } => {
+            let data = data
+                .or_else(|| file.server.as_ref().and_then(|s| s.data.clone()))
+                .unwrap_or_else(|| ServerConfig::default().data);
+            let store = SqliteStore::open(&data)?;
+            let matcher = Matcher::build(&config)?;
+            let groups =
+                review::groups(matcher.analyzer(), &store.unanswered()?, &store.feedback()?)?;
+            if groups.is_empty() {
+                say!("no unanswered questions recorded in {}", data.display());
+            }
+            for group in &groups {
+                if json {
+                    say!("{}", to_json(group)?);
+                    continue;
+                }
+                say!("{:>4}×  {}", group.count, group.examples.join(" / "));
+                let decisions: Vec<String> = group
+                    .decisions
+                    .iter()
+                    .map(|(d, n)| format!("{d} {n}"))
+                    .collect();
+                say!("       decisions: {}", decisions.join(", "));
+                for (id, offered) in &group.candidates {
+                    let (up, down) = group.feedback.get(id).copied().unwrap_or_default();
+                    say!("       offered {id} ×{offered}  (feedback on it: 👍 {up} 👎 {down})");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Eval {
-            file,
+            file: eval_file,
             json,
             without,
         } => {
-            let labelled = eval::read(&file)?;
+            let labelled = eval::read(&eval_file)?;
             let (ablation, folds, no_alternates) = parse_without(&without)?;
             let scratch;
             let mut config = config;

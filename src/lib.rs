@@ -17,6 +17,7 @@ pub mod faq;
 pub mod index;
 pub mod matcher;
 pub mod redact;
+pub mod review;
 pub mod server;
 pub mod store;
 

@@ -240,3 +240,45 @@ fn a_half_written_generation_is_rebuilt_not_served() {
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+#[test]
+fn review_groups_unanswered_questions_with_candidates_and_feedback() {
+    use kotae::store::{Feedback, SqliteStore, Store, Unanswered};
+    let data = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(data.path()).unwrap();
+    for question in [
+        "出資金を返金してほしい",
+        "出資金の返金をお願いしたい",
+        "配達曜日を変えたい",
+    ] {
+        let candidates = if question.contains("出資金") {
+            vec!["investment-points".to_string()]
+        } else {
+            vec![]
+        };
+        store
+            .record_unanswered(&Unanswered::new(question, "clarify", 0.3, candidates))
+            .unwrap();
+    }
+    store
+        .record_feedback(&Feedback::new("investment-points", false, None))
+        .unwrap();
+    drop(store);
+    let index = tempfile::tempdir().unwrap();
+    let output = run(
+        &shipped_faq(),
+        index.path(),
+        &["review", "--data", data.path().to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.trim_start().starts_with("2×") && first.contains("出資金"),
+        "{text}"
+    );
+    assert!(
+        text.contains("offered investment-points ×2") && text.contains("👎 1"),
+        "{text}"
+    );
+}
