@@ -57,7 +57,7 @@ pub fn groups(
         .into_iter()
         .map(|(_, members)| summarize(&members, feedback))
         .collect();
-    groups.sort_by(|a, b| b.count.cmp(&a.count));
+    groups.sort_by_key(|g| std::cmp::Reverse(g.count));
     Ok(groups)
 }
 
