@@ -11,6 +11,10 @@ use kotae::analysis::FieldKind;
 use kotae::config::{Config, Limits, Paths};
 use kotae::matcher::{Matcher, Question};
 
+/// The same allocator as the shipped binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn matcher() -> (Matcher, tempfile::TempDir) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let index = tempfile::tempdir().expect("temp dir");

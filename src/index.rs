@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
@@ -27,13 +27,17 @@ use crate::faq::Faq;
 /// Version of the schema; part of every generation's hash together with the
 /// analyzer's fingerprint, so neither a schema nor an analysis change ever opens an
 /// index built by the old code.
-pub const FORMAT: &str = "kotae-index-3";
+pub const FORMAT: &str = "kotae-index-4";
 
 /// File written last into a finished generation.
 const MANIFEST: &str = "kotae-manifest.json";
 
 /// Field name of the entry id (stored, exact).
 pub const ID: &str = "id";
+/// Field name of the fast field locating a document's entry: `ordinal << 1 | is_answer`,
+/// where `ordinal` is the entry's position in the FAQ the generation was built from.
+/// Retrieval reads it instead of loading stored documents.
+pub const SLOT: &str = "slot";
 /// Field name of the document kind: `phrasing` or `answer`.
 pub const KIND: &str = "kind";
 /// Field name of the stored answer text, analyzed for snippets and matching.
@@ -58,6 +62,8 @@ pub const KIND_ANSWER: &str = "answer";
 pub struct Fields {
     /// Entry id.
     pub id: Field,
+    /// `ordinal << 1 | is_answer` (fast field).
+    pub slot: Field,
     /// Document kind.
     pub kind: Field,
     /// Answer text (answer documents only).
@@ -86,6 +92,7 @@ fn kind_index(kind: FieldKind) -> usize {
 pub fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let id = builder.add_text_field(ID, STRING | STORED);
+    let slot = builder.add_u64_field(SLOT, FAST);
     let kind = builder.add_text_field(KIND, STRING);
     let text = |kind: FieldKind| {
         TextOptions::default().set_indexing_options(
@@ -102,6 +109,7 @@ pub fn schema() -> (Schema, Fields) {
         builder.build(),
         Fields {
             id,
+            slot,
             kind,
             answer,
             phrasing_text,
@@ -212,10 +220,12 @@ fn write_generation(faq: &Faq, analyzer: &Analyzer, dir: &Path) -> Result<()> {
     analysis::register(&index, analyzer);
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
     let mut documents = 0;
-    for entry in &faq.entries {
+    for (ordinal, entry) in faq.entries.iter().enumerate() {
+        let ordinal = ordinal as u64;
         for phrasing in std::iter::once(&entry.question).chain(&entry.alternates) {
             let mut doc = TantivyDocument::default();
             doc.add_text(fields.id, &entry.id);
+            doc.add_u64(fields.slot, ordinal << 1);
             doc.add_text(fields.kind, KIND_PHRASING);
             doc.add_text(fields.phrasing_text, phrasing);
             for field in fields.phrasing {
@@ -226,6 +236,7 @@ fn write_generation(faq: &Faq, analyzer: &Analyzer, dir: &Path) -> Result<()> {
         }
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.id, &entry.id);
+        doc.add_u64(fields.slot, ordinal << 1 | 1);
         doc.add_text(fields.kind, KIND_ANSWER);
         doc.add_text(fields.answer, &entry.answer);
         writer.add_document(doc)?;

@@ -18,6 +18,7 @@ pub mod normalize;
 mod tokenizer;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 use lindera::dictionary::{Dictionary, UserDictionary};
 use lindera::mode::Mode;
 use lindera::segmenter::Segmenter;
+use lindera_dictionary::viterbi::Lattice;
 use serde::Serialize;
 
 use crate::dictionary;
@@ -179,10 +181,17 @@ impl Analyzer {
     }
 
     fn morphemes_of(&self, normalized: &normalize::Normalized) -> Result<Vec<Morpheme>> {
-        let tokens = self
-            .inner
-            .segmenter
-            .segment(Cow::Borrowed(normalized.text.as_str()))
+        // One lattice per thread, reused: segmentation then allocates nothing for it.
+        thread_local! {
+            static LATTICE: RefCell<Lattice> = RefCell::new(Lattice::default());
+        }
+        let tokens = LATTICE
+            .with(|lattice| {
+                self.inner.segmenter.segment_with_lattice(
+                    Cow::Borrowed(normalized.text.as_str()),
+                    &mut lattice.borrow_mut(),
+                )
+            })
             .map_err(|e| Error::Analysis(e.to_string()))?;
         let mut morphemes = Vec::with_capacity(tokens.len());
         for mut token in tokens {

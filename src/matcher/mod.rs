@@ -243,6 +243,10 @@ pub struct Matcher {
     index: FaqIndex,
     searcher: Searcher,
     vocabulary: HashMap<String, Vocabulary>,
+    /// Phrasing documents per term of the terms field, read once from the index.
+    doc_freq: HashMap<String, u64>,
+    /// Every term of the answer field.
+    answer_terms: HashSet<String>,
     concepts: ConceptBuilder,
     smalltalk: Vec<SmallTalkGroup>,
     thresholds: Thresholds,
@@ -310,6 +314,10 @@ impl Matcher {
             );
         }
         let concepts = ConceptBuilder::new(&faq, &analyzer)?;
+        let doc_freq = term_frequencies(&searcher, index.fields.phrasing(FieldKind::Terms))?;
+        let answer_terms = term_frequencies(&searcher, index.fields.answer)?
+            .into_keys()
+            .collect();
         let mut smalltalk = Vec::new();
         for talk in &faq.responses.smalltalk {
             let mut group = SmallTalkGroup {
@@ -333,6 +341,8 @@ impl Matcher {
             searcher,
             index,
             vocabulary,
+            doc_freq,
+            answer_terms,
             concepts,
             smalltalk,
             thresholds,
@@ -628,17 +638,14 @@ impl Matcher {
 
     /// IDF of the best-known alternative over phrasing documents.
     fn weight(&self, alternatives: &[Vec<String>]) -> Result<(f32, bool)> {
-        let field = self.index.fields.phrasing(FieldKind::Terms);
         let mut best_df: Option<u64> = None;
         for alternative in alternatives {
-            let mut df_min = u64::MAX;
-            for term in alternative {
-                let df = self
-                    .searcher
-                    .doc_freq(&IndexTerm::from_field_text(field, term))?;
-                df_min = df_min.min(df);
-            }
-            if df_min > 0 && df_min != u64::MAX {
+            let df_min = alternative
+                .iter()
+                .map(|term| self.doc_freq.get(term.as_str()).copied().unwrap_or(0))
+                .min()
+                .unwrap_or(0);
+            if df_min > 0 {
                 best_df = Some(best_df.map_or(df_min, |b: u64| b.max(df_min)));
             }
         }
@@ -678,9 +685,20 @@ impl Matcher {
             ))
         };
         // A synonym group scores as its best member, never as the sum of members.
+        // Members the field does not contain are left out: they cannot match, and
+        // each costs a term lookup.
         let any_of = |field, alternatives: &[Vec<String>], boost: f32| -> Box<dyn Query> {
-            let options: Vec<Box<dyn Query>> = alternatives
-                .iter()
+            let present = |alternative: &&Vec<String>| {
+                alternative
+                    .iter()
+                    .all(|t| self.doc_freq.contains_key(t) || self.answer_terms.contains(t))
+            };
+            let mut kept: Vec<&Vec<String>> = alternatives.iter().filter(present).collect();
+            if kept.is_empty() {
+                kept = alternatives.iter().take(1).collect();
+            }
+            let options: Vec<Box<dyn Query>> = kept
+                .into_iter()
                 .map(|alternative| match alternative.as_slice() {
                     [single] => term(field, single, boost),
                     // A multi-word member counts only when all its words are there.
@@ -783,17 +801,22 @@ impl Matcher {
             query,
             &tantivy::collector::TopDocs::with_limit(RETRIEVE).order_by_score(),
         )?;
-        let fields = &self.index.fields;
-        let mut gathered: HashMap<String, Gathered> = HashMap::new();
-        let mut order: Vec<String> = Vec::new();
+        let mut slots = Vec::new();
+        for segment in self.searcher.segment_readers() {
+            slots.push(segment.fast_fields().u64(index::SLOT)?);
+        }
+        let mut gathered: HashMap<usize, Gathered> = HashMap::new();
+        let mut order: Vec<usize> = Vec::new();
         for (score, address) in top {
-            let doc: TantivyDocument = self.searcher.doc(address)?;
-            let Some(id) = doc.get_first(fields.id).and_then(|v| v.as_str()) else {
+            let Some(slot) = slots
+                .get(address.segment_ord as usize)
+                .and_then(|column| column.first(address.doc_id))
+            else {
                 continue;
             };
-            let is_answer = doc.get_first(fields.answer).is_some();
-            let slot = gathered.entry(id.to_string()).or_insert_with(|| {
-                order.push(id.to_string());
+            let (ordinal, is_answer) = ((slot >> 1) as usize, slot & 1 == 1);
+            let slot = gathered.entry(ordinal).or_insert_with(|| {
+                order.push(ordinal);
                 Gathered::default()
             });
             if is_answer {
@@ -808,8 +831,9 @@ impl Matcher {
         }
         let mut ranked: Vec<(String, Gathered, f32)> = order
             .into_iter()
-            .filter_map(|id| {
-                let g = gathered.remove(&id)?;
+            .filter_map(|ordinal| {
+                let g = gathered.remove(&ordinal)?;
+                let id = self.faq.entries.get(ordinal)?.id.clone();
                 let score = g.phrasing + ANSWER_SHARE * g.answer;
                 Some((id, g, score))
             })
@@ -868,6 +892,28 @@ impl Matcher {
             clauses: scores,
         })
     }
+}
+
+/// Document frequency of every term of `field`, summed over segments.
+fn term_frequencies(
+    searcher: &Searcher,
+    field: tantivy::schema::Field,
+) -> Result<HashMap<String, u64>> {
+    let mut frequencies = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted
+            .terms()
+            .stream()
+            .map_err(|e| Error::Index(e.to_string()))?;
+        while stream.advance() {
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                *frequencies.entry(term.to_string()).or_default() +=
+                    u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    Ok(frequencies)
 }
 
 /// The snippet of `answer` as HTML; the answer's opening when nothing matched.
