@@ -15,7 +15,6 @@ use crate::analysis::{FieldKind, fold::Fold};
 use crate::config::{Config, FileConfig, Limits, LogFormat, Paths, ServerConfig};
 use crate::error::{Error, Result};
 use crate::eval;
-use crate::faq::Faq;
 use crate::matcher::{Ablation, Decision, Matcher, Question, Reply};
 use crate::review;
 use crate::server::{self, AppState};
@@ -405,13 +404,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             without,
         } => {
             let labelled = eval::read(&eval_file)?;
-            let (ablation, folds, no_alternates) = parse_without(&without)?;
-            let scratch;
-            let mut config = config;
-            if no_alternates {
-                scratch = tempfile_dir()?;
-                config.paths = without_alternates(&config.paths, &scratch)?;
-            }
+            let (ablation, folds) = parse_without(&without)?;
             let matcher = Matcher::build_with(&config, ablation, folds)?;
             let outcomes = eval::run(&matcher, &labelled, 10)?;
             let report = eval::report(&outcomes);
@@ -444,10 +437,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn parse_without(names: &[String]) -> Result<(Ablation, HashSet<Fold>, bool)> {
+fn parse_without(names: &[String]) -> Result<(Ablation, HashSet<Fold>)> {
     let mut ablation = Ablation::default();
     let mut folds = HashSet::new();
-    let mut no_alternates = false;
     for name in names {
         match name.as_str() {
             "reading" => drop(ablation.fields.insert(FieldKind::Reading)),
@@ -455,7 +447,7 @@ fn parse_without(names: &[String]) -> Result<(Ablation, HashSet<Fold>, bool)> {
             "char-gram" => drop(ablation.fields.insert(FieldKind::CharGram)),
             "synonyms" => ablation.no_synonyms = true,
             "answer" => ablation.no_answer = true,
-            "alternates" => no_alternates = true,
+            "alternates" => ablation.no_alternates = true,
             other => match Fold::ALL.iter().find(|f| f.name() == other) {
                 Some(fold) => drop(folds.insert(*fold)),
                 None => {
@@ -466,56 +458,7 @@ fn parse_without(names: &[String]) -> Result<(Ablation, HashSet<Fold>, bool)> {
             },
         }
     }
-    Ok((ablation, folds, no_alternates))
-}
-
-/// A scratch directory removed when dropped.
-struct ScratchDir(PathBuf);
-
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn tempfile_dir() -> Result<ScratchDir> {
-    let dir = std::env::temp_dir().join(format!("kotae-eval-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    Ok(ScratchDir(dir))
-}
-
-/// Copies the FAQ with every alternate removed into `scratch`, for the ablation.
-fn without_alternates(paths: &Paths, scratch: &ScratchDir) -> Result<Paths> {
-    let faq = Faq::load(&paths.faq)?;
-    let dir = scratch.0.join("faq");
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    for item in std::fs::read_dir(&paths.faq).map_err(|e| Error::io(&paths.faq, e))? {
-        let path = item.map_err(|e| Error::io(&paths.faq, e))?.path();
-        if let Some(name) = path.file_name().filter(|_| path.is_file()) {
-            let target = dir.join(name);
-            std::fs::copy(&path, &target).map_err(|e| Error::io(&target, e))?;
-            if path.extension().is_some_and(|e| e == "json") && name != crate::faq::RESPONSES_FILE {
-                std::fs::remove_file(&target).map_err(|e| Error::io(&target, e))?;
-            }
-        }
-    }
-    let entries: Vec<_> = faq
-        .entries
-        .into_iter()
-        .map(|mut e| {
-            e.alternates.clear();
-            e
-        })
-        .collect();
-    let target = dir.join("entries.json");
-    let json = serde_json::to_string(&entries).map_err(|e| Error::Config(e.to_string()))?;
-    std::fs::write(&target, json).map_err(|e| Error::io(&target, e))?;
-    Ok(Paths {
-        faq: dir,
-        index: scratch.0.join("index"),
-        ipadic_src: paths.ipadic_src.clone(),
-        dict_dir: Some(paths.dictionary_cache()),
-    })
+    Ok((ablation, folds))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {

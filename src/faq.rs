@@ -12,7 +12,7 @@
 //! The content hash covers every one of these files, so an index built from other
 //! content is never opened for this one.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -108,6 +108,8 @@ pub struct Faq {
     pub responses: Responses,
     /// SHA-256 over every content file (hex).
     pub content_hash: String,
+    /// Entry id → position in `entries`.
+    positions: HashMap<String, usize>,
 }
 
 impl Faq {
@@ -165,9 +167,16 @@ impl Faq {
         if !problems.is_empty() {
             return Err(Error::InvalidFaq(problems));
         }
+        let entries: Vec<Entry> = entries.into_iter().map(|(_, entry)| entry).collect();
+        let positions = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
         Ok(Faq {
             dir: dir.to_path_buf(),
-            entries: entries.into_iter().map(|(_, entry)| entry).collect(),
+            entries,
+            positions,
             synonyms,
             userdict,
             responses,
@@ -177,7 +186,18 @@ impl Faq {
 
     /// The entry with this id.
     pub fn entry(&self, id: &str) -> Option<&Entry> {
-        self.entries.iter().find(|entry| entry.id == id)
+        self.positions.get(id).and_then(|&i| self.entries.get(i))
+    }
+
+    /// A copy of this FAQ with every alternate removed (for the ablation that
+    /// measures what alternates are worth); its content hash differs.
+    pub fn without_alternates(&self) -> Faq {
+        let mut copy = self.clone();
+        for entry in &mut copy.entries {
+            entry.alternates.clear();
+        }
+        copy.content_hash = format!("{}-without-alternates", self.content_hash);
+        copy
     }
 
     /// The hotline the fallback points to, if an entry declares one.

@@ -120,9 +120,10 @@ pub struct Analysis {
     pub terms: Vec<Term>,
     /// [`FieldKind::Reading`] terms.
     pub readings: Vec<Term>,
-    /// [`FieldKind::KanaGram`] terms.
+    /// [`FieldKind::KanaGram`] terms (only for all-hiragana text, unless from
+    /// [`Analyzer::analyze_all`]).
     pub kana_grams: Vec<Term>,
-    /// [`FieldKind::CharGram`] terms.
+    /// [`FieldKind::CharGram`] terms (empty unless from [`Analyzer::analyze_all`]).
     pub char_grams: Vec<Term>,
 }
 
@@ -199,14 +200,13 @@ impl Analyzer {
             if surface.trim().is_empty() {
                 continue;
             }
-            let details: Vec<String> = token.details().iter().map(|s| s.to_string()).collect();
-            let field = |i: usize| {
-                details
-                    .get(i)
+            let mut field = |i: usize| {
+                token
+                    .get_detail(i)
                     .filter(|v| !v.is_empty() && *v != "*" && *v != "UNK")
-                    .cloned()
+                    .map(str::to_string)
             };
-            let pos: Vec<String> = (0..4).filter_map(field).collect();
+            let pos: Vec<String> = (0..4).filter_map(&mut field).collect();
             let mut base = field(6).unwrap_or_else(|| surface.clone());
             let mut reading = field(7).unwrap_or_default();
             let (start, end) = normalized.original_range(token.byte_start, token.byte_end);
@@ -253,11 +253,32 @@ impl Analyzer {
         })
     }
 
-    /// Analyzes `text` once into every field's terms (the query path).
+    /// Analyzes `text` once for the query path: terms and readings, and kana
+    /// bigrams only for all-hiragana text (the only case where they are queried).
+    /// Character bigrams are left out; [`Analyzer::analyze_all`] has everything.
     pub fn analyze(&self, text: &str) -> Result<Analysis> {
+        self.analysis(text, false)
+    }
+
+    /// Analyzes `text` into every field's terms (for `explain`).
+    pub fn analyze_all(&self, text: &str) -> Result<Analysis> {
+        self.analysis(text, true)
+    }
+
+    fn analysis(&self, text: &str, everything: bool) -> Result<Analysis> {
         let normalized = normalize::normalize(text);
         let morphemes = self.morphemes_of(&normalized)?;
         let content: Vec<&Morpheme> = morphemes.iter().filter(|m| m.content).collect();
+        let kana_grams = if everything || is_kana_heavy(&normalized.text) {
+            self.kana_grams(&morphemes)
+        } else {
+            Vec::new()
+        };
+        let char_grams = if everything {
+            self.char_grams(&normalized)
+        } else {
+            Vec::new()
+        };
         Ok(Analysis {
             terms: content
                 .iter()
@@ -267,8 +288,8 @@ impl Analyzer {
                 .iter()
                 .map(|m| self.term(&base_reading(m), FieldKind::Reading, m.start, m.end))
                 .collect(),
-            kana_grams: self.kana_grams(&morphemes),
-            char_grams: self.char_grams(&normalized),
+            kana_grams,
+            char_grams,
             normalized: normalized.text,
             morphemes,
         })

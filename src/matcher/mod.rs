@@ -55,7 +55,7 @@ const ANSWER_SHARE: f32 = 0.5;
 const INTERROGATIVE_WEIGHT: f32 = 0.3;
 
 /// Entries whose coverage is computed and fused with BM25 for the final ranking.
-const RERANK: usize = 20;
+const RERANK: usize = 10;
 /// Weight of BM25 (relative to the best entry's) in the fused ranking score.
 const RANK_BM25: f32 = 0.5;
 /// Weight of centrality (how many of an entry's phrasings use the question's
@@ -227,6 +227,8 @@ pub struct Ablation {
     pub no_synonyms: bool,
     /// The answer text is not queried.
     pub no_answer: bool,
+    /// The FAQ's alternates are left out of the index.
+    pub no_alternates: bool,
 }
 
 /// Small talk: folded terms and normalized patterns of one group.
@@ -278,6 +280,11 @@ impl Matcher {
     ) -> Result<Matcher> {
         config.thresholds.validate()?;
         let faq = Faq::load(&config.paths.faq)?;
+        let faq = if ablation.no_alternates {
+            faq.without_alternates()
+        } else {
+            faq
+        };
         let userdict_path = faq.dir.join(crate::faq::USERDICT_FILE);
         let analyzer = Analyzer::load(
             &config.paths.ipadic_src,
@@ -368,7 +375,11 @@ impl Matcher {
 
     /// Answers a question.
     pub fn ask(&self, question: &Question) -> Result<Reply> {
-        let analysis = self.analyzer.analyze(&question.text)?;
+        let analysis = if question.explain {
+            self.analyzer.analyze_all(&question.text)?
+        } else {
+            self.analyzer.analyze(&question.text)?
+        };
         if let Some(reply) = self.smalltalk(&analysis) {
             return Ok(Reply {
                 decision: Decision::Smalltalk,
@@ -731,7 +742,14 @@ impl Matcher {
                     ),
                 });
             }
-            if !self.ablation.no_answer {
+            // The answer text is searched for words no phrasing uses: where a
+            // phrasing has the word, it already brings the entry in, and the
+            // answer's share of the evidence counts in coverage anyway.
+            let in_phrasings = concept
+                .alternatives
+                .iter()
+                .any(|alt| alt.iter().all(|t| self.doc_freq.contains_key(t)));
+            if !self.ablation.no_answer && !in_phrasings {
                 clauses.push(Clause {
                     field: index::ANSWER,
                     text: concept.text.clone(),
