@@ -1,13 +1,19 @@
 //! Measures one FAQ base at scale: index build time and rate, index size, matcher
 //! start-up, RSS, and ask/search latency percentiles over 1,000 rotating questions
-//! taken from the base's own alternates. Prints one JSON line.
+//! taken from the base's own alternates (or from a labelled JSONL file's questions).
+//! Prints one JSON line. Percentiles are per call, measured with `Instant`.
 //!
 //! `cargo run --release --example scale_probe -- /tmp/faq-10k /tmp/index-10k`
+//! `cargo run --release --example scale_probe -- faq /tmp/index tests/eval/tune.jsonl`
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use kotae::config::{Config, Limits, Paths};
+
+/// The same allocator as the shipped binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use kotae::matcher::{Matcher, Question};
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -65,18 +71,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let reopen_ms = started.elapsed().as_secs_f64() * 1000.0;
     drop(reopened);
 
-    let questions: Vec<String> = matcher
-        .faq()
-        .entries
-        .iter()
-        .step_by((entries / 1000).max(1))
-        .filter_map(|e| e.alternates.first().cloned())
-        .take(1000)
-        .collect();
+    let questions: Vec<String> = match args.next() {
+        Some(file) => std::fs::read_to_string(file)?
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["question"].as_str().map(str::to_string))
+            .collect(),
+        None => matcher
+            .faq()
+            .entries
+            .iter()
+            .step_by((entries / 1000).max(1))
+            .filter_map(|e| e.alternates.first().cloned())
+            .take(1000)
+            .collect(),
+    };
     let limits = Limits::default();
     let mut ask_us = Vec::new();
     let mut search_us = Vec::new();
-    for round in 0..3 {
+    for round in 0..6 {
         for q in &questions {
             let question = Question::new(q, 3, false, &limits)?;
             let t = Instant::now();

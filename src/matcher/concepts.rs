@@ -9,7 +9,7 @@
 //!   into junk, so the FAQ's own readings (`しゅっしきん` → 出資金) are looked up in the
 //!   hiragana, longest first, and the words found become the concepts.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Serialize;
 
@@ -318,8 +318,8 @@ impl ConceptBuilder {
         // Longest members first, so `個人情報` wins over `個人`.
         members.sort_by_key(|m| std::cmp::Reverse(m.terms.len()));
 
-        let mut lexicon = HashMap::new();
-        let mut known_terms = HashSet::new();
+        let mut lexicon = HashMap::default();
+        let mut known_terms = HashSet::default();
         let texts = faq
             .entries
             .iter()
@@ -387,7 +387,7 @@ impl ConceptBuilder {
             terms = self.respell(analyzer, &analysis.normalized, terms);
         }
         let mut drafts: Vec<Draft> = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut i = 0;
         while i < terms.len() {
             let member = if no_synonyms {

@@ -21,7 +21,9 @@
 //! `confidence = coverage × (0.25 + 0.75 × min(1, 2 × margin))`: with no margin even
 //! full coverage stays at 0.25. See [`Decision`] for the rules.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -66,7 +68,7 @@ const RANK_CENTRALITY: f32 = 0.5;
 const SNIPPET_CHARS: usize = 120;
 
 /// Documents retrieved before aggregation into entries.
-const RETRIEVE: usize = 200;
+const RETRIEVE: usize = 100;
 
 /// A validated question.
 #[derive(Debug, Clone, PartialEq)]
@@ -244,11 +246,11 @@ pub struct Matcher {
     analyzer: Analyzer,
     index: FaqIndex,
     searcher: Searcher,
-    vocabulary: HashMap<String, Vocabulary>,
+    vocabulary: FxHashMap<String, Vocabulary>,
     /// Phrasing documents per term of the terms field, read once from the index.
-    doc_freq: HashMap<String, u64>,
+    doc_freq: FxHashMap<String, u64>,
     /// Every term of the answer field.
-    answer_terms: HashSet<String>,
+    answer_terms: FxHashSet<String>,
     concepts: ConceptBuilder,
     smalltalk: Vec<SmallTalkGroup>,
     thresholds: Thresholds,
@@ -308,7 +310,7 @@ impl Matcher {
     ) -> Result<Matcher> {
         thresholds.validate()?;
         let searcher = index.reader.searcher();
-        let mut vocabulary = HashMap::new();
+        let mut vocabulary = FxHashMap::default();
         let mut phrasings = 0usize;
         for entry in &faq.entries {
             let texts: Vec<&str> = std::iter::once(entry.question.as_str())
@@ -325,6 +327,7 @@ impl Matcher {
         let answer_terms = term_frequencies(&searcher, index.fields.answer)?
             .into_keys()
             .collect();
+
         let mut smalltalk = Vec::new();
         for talk in &faq.responses.smalltalk {
             let mut group = SmallTalkGroup {
@@ -823,7 +826,7 @@ impl Matcher {
         for segment in self.searcher.segment_readers() {
             slots.push(segment.fast_fields().u64(index::SLOT)?);
         }
-        let mut gathered: HashMap<usize, Gathered> = HashMap::new();
+        let mut gathered: FxHashMap<usize, Gathered> = FxHashMap::default();
         let mut order: Vec<usize> = Vec::new();
         for (score, address) in top {
             let Some(slot) = slots
@@ -916,8 +919,8 @@ impl Matcher {
 fn term_frequencies(
     searcher: &Searcher,
     field: tantivy::schema::Field,
-) -> Result<HashMap<String, u64>> {
-    let mut frequencies = HashMap::new();
+) -> Result<FxHashMap<String, u64>> {
+    let mut frequencies = FxHashMap::default();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
         let mut stream = inverted
