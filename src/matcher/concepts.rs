@@ -272,7 +272,8 @@ struct Member {
 
 /// Builds concepts from analyzed questions: synonym groups and kana respelling.
 pub struct ConceptBuilder {
-    members: Vec<Member>,
+    /// Synonym members by their first term, longest first within each list.
+    members: HashMap<String, Vec<Member>>,
     groups: Vec<Vec<Vec<String>>>,
     /// Hiragana reading → (term, reading of the base form), from the FAQ's words.
     lexicon: HashMap<String, (String, String)>,
@@ -317,6 +318,12 @@ impl ConceptBuilder {
         }
         // Longest members first, so `個人情報` wins over `個人`.
         members.sort_by_key(|m| std::cmp::Reverse(m.terms.len()));
+        let mut by_first: HashMap<String, Vec<Member>> = HashMap::default();
+        for member in members {
+            if let Some(first) = member.terms.first() {
+                by_first.entry(first.clone()).or_default().push(member);
+            }
+        }
 
         let mut lexicon = HashMap::default();
         let mut known_terms = HashSet::default();
@@ -361,7 +368,7 @@ impl ConceptBuilder {
         }
         let longest_reading = lexicon.keys().map(|k| k.chars().count()).max().unwrap_or(0);
         Ok(ConceptBuilder {
-            members,
+            members: by_first,
             groups,
             lexicon,
             known_terms,
@@ -393,9 +400,11 @@ impl ConceptBuilder {
             let member = if no_synonyms {
                 None
             } else {
-                self.members.iter().find(|m| {
-                    m.terms.len() <= terms.len() - i
-                        && m.terms.iter().zip(&terms[i..]).all(|(a, (b, _))| a == b)
+                self.members.get(&terms[i].0).and_then(|candidates| {
+                    candidates.iter().find(|m| {
+                        m.terms.len() <= terms.len() - i
+                            && m.terms.iter().zip(&terms[i..]).all(|(a, (b, _))| a == b)
+                    })
                 })
             };
             let (len, alternatives) = match member {
