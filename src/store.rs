@@ -110,7 +110,12 @@ pub trait Store: Send + Sync {
     /// All feedback, oldest first.
     fn feedback(&self) -> Result<Vec<StoredFeedback>>;
     /// Records a question that was not answered with confidence.
-    fn record_unanswered(&self, unanswered: &Unanswered) -> Result<()>;
+    fn record_unanswered(&self, unanswered: &Unanswered) -> Result<()> {
+        self.record_unanswered_batch(std::slice::from_ref(unanswered))
+    }
+    /// Records several unanswered questions at once (one transaction where the
+    /// store has them).
+    fn record_unanswered_batch(&self, batch: &[Unanswered]) -> Result<()>;
     /// All unanswered questions, oldest first.
     fn unanswered(&self) -> Result<Vec<StoredUnanswered>>;
 }
@@ -194,19 +199,25 @@ impl Store for SqliteStore {
             .map_err(|e| store_error(&self.path, e))
     }
 
-    fn record_unanswered(&self, unanswered: &Unanswered) -> Result<()> {
-        self.connection()?
-            .execute(
-                "INSERT INTO unanswered (question, decision, confidence, candidates) VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    unanswered.question,
-                    unanswered.decision,
-                    f64::from(unanswered.confidence),
-                    unanswered.candidates.join(",")
-                ],
-            )
-            .map(|_| ())
-            .map_err(|e| store_error(&self.path, e))
+    fn record_unanswered_batch(&self, batch: &[Unanswered]) -> Result<()> {
+        let mut connection = self.connection()?;
+        let transaction = connection
+            .transaction()
+            .map_err(|e| store_error(&self.path, e))?;
+        for unanswered in batch {
+            transaction
+                .execute(
+                    "INSERT INTO unanswered (question, decision, confidence, candidates) VALUES (?1, ?2, ?3, ?4)",
+                    params![
+                        unanswered.question,
+                        unanswered.decision,
+                        f64::from(unanswered.confidence),
+                        unanswered.candidates.join(",")
+                    ],
+                )
+                .map_err(|e| store_error(&self.path, e))?;
+        }
+        transaction.commit().map_err(|e| store_error(&self.path, e))
     }
 
     fn unanswered(&self) -> Result<Vec<StoredUnanswered>> {
@@ -235,6 +246,70 @@ impl Store for SqliteStore {
             .map_err(|e| store_error(&self.path, e))?;
         rows.collect::<std::result::Result<_, _>>()
             .map_err(|e| store_error(&self.path, e))
+    }
+}
+
+/// Hands unanswered questions to one background writer, so that recording one
+/// never costs a request more than a channel send: the writer drains whatever has
+/// queued up and stores it in one transaction. When the queue is full (the store
+/// is slower than the traffic), records are dropped and counted, never waited for.
+#[derive(Clone)]
+pub struct UnansweredQueue {
+    sender: std::sync::mpsc::SyncSender<Unanswered>,
+    dropped: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// Most records one transaction writes.
+const BATCH: usize = 1024;
+/// How long the writer lets records gather before writing them.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(100);
+
+impl UnansweredQueue {
+    /// Starts the writer thread over `store`, with room for `capacity` records.
+    pub fn start(store: std::sync::Arc<dyn Store>, capacity: usize) -> UnansweredQueue {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Unanswered>(capacity);
+        let spawned = std::thread::Builder::new()
+            .name("kotae-recorder".into())
+            .spawn(move || {
+                // Ends when every sender is gone.
+                while let Ok(first) = receiver.recv() {
+                    // Let a batch gather: under load one wake-up per interval
+                    // instead of one per record.
+                    std::thread::sleep(GATHER);
+                    let mut batch = vec![first];
+                    while batch.len() < BATCH {
+                        match receiver.try_recv() {
+                            Ok(next) => batch.push(next),
+                            Err(_) => break,
+                        }
+                    }
+                    if let Err(err) = store.record_unanswered_batch(&batch) {
+                        tracing::warn!(error = %err, records = batch.len(), "could not record unanswered questions");
+                    }
+                }
+            });
+        if let Err(err) = spawned {
+            tracing::warn!(error = %err, "no recorder thread: unanswered questions will not be recorded");
+        }
+        UnansweredQueue {
+            sender,
+            dropped: std::sync::Arc::default(),
+        }
+    }
+
+    /// Queues a record; false (and counted) when it had to be dropped.
+    pub fn push(&self, record: Unanswered) -> bool {
+        let sent = self.sender.try_send(record).is_ok();
+        if !sent {
+            self.dropped
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        sent
+    }
+
+    /// Records dropped since start because the queue was full.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -280,6 +355,32 @@ mod tests {
         assert_eq!(rows[0].question, "組合員番号[番号]の出資金を返金して");
         assert_eq!(rows[0].candidates, ["investment-points", "bank-account"]);
         assert_eq!(rows[0].decision, "clarify");
+    }
+
+    #[test]
+    fn the_queue_writes_in_the_background() {
+        let dir = tempfile::tempdir().unwrap();
+        let store: std::sync::Arc<dyn Store> =
+            std::sync::Arc::new(SqliteStore::open(dir.path()).unwrap());
+        let queue = UnansweredQueue::start(store.clone(), 1024);
+        for i in 0..100 {
+            assert!(queue.push(Unanswered::new(
+                &format!("質問{i}"),
+                "fallback",
+                0.0,
+                vec![]
+            )));
+        }
+        let mut stored = 0;
+        for _ in 0..100 {
+            stored = store.unanswered().unwrap().len();
+            if stored == 100 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(stored, 100);
+        assert_eq!(queue.dropped(), 0);
     }
 
     #[test]

@@ -402,7 +402,7 @@ impl Matcher {
             });
         }
         let concepts = self.concepts(&analysis)?;
-        let clauses = self.clauses(&analysis, &concepts);
+        let clauses = self.clauses(&analysis, &concepts, false);
         let ranked = self.retrieve(&Self::query(&clauses))?;
 
         let total_weight: f32 = concepts.iter().map(|c| c.weight).sum();
@@ -552,7 +552,7 @@ impl Matcher {
     pub fn search(&self, text: &str, limit: usize, category: Option<&str>) -> Result<Vec<Hit>> {
         let analysis = self.analyzer.analyze(text)?;
         let concepts = self.concepts(&analysis)?;
-        let clauses = self.clauses(&analysis, &concepts);
+        let clauses = self.clauses(&analysis, &concepts, true);
         let snippets = self.snippet_generator(&concepts)?;
         let mut hits = Vec::new();
         for (id, _, score) in self.retrieve(&Self::query(&clauses))? {
@@ -686,7 +686,10 @@ impl Matcher {
     }
 
     /// The retrieval query's clauses, each labelled with its field and text.
-    fn clauses(&self, analysis: &Analysis, concepts: &[Concept]) -> Vec<Clause> {
+    ///
+    /// `all_answers`: query the answer field for every concept (staff search, where
+    /// matches in the answer text matter), not only for words no phrasing uses.
+    fn clauses(&self, analysis: &Analysis, concepts: &[Concept], all_answers: bool) -> Vec<Clause> {
         let fields = &self.index.fields;
         let enabled = |kind: FieldKind| !self.ablation.fields.contains(&kind);
         let term = |field, text: &str, boost: f32| -> Box<dyn Query> {
@@ -752,7 +755,7 @@ impl Matcher {
                 .alternatives
                 .iter()
                 .any(|alt| alt.iter().all(|t| self.doc_freq.contains_key(t)));
-            if !self.ablation.no_answer && !in_phrasings {
+            if !self.ablation.no_answer && (all_answers || !in_phrasings) {
                 clauses.push(Clause {
                     field: index::ANSWER,
                     text: concept.text.clone(),

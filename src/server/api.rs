@@ -129,7 +129,7 @@ pub async fn ask(
 }
 
 /// Keeps a question kotae could not answer for FAQ editors (`kotae review`),
-/// redacted, off the request path; a failure is logged, never the member's problem.
+/// redacted, off the request path: a channel send to the background writer.
 fn record_unanswered(state: &AppState, question: &str, reply: &Reply) {
     let record = Unanswered::new(
         question,
@@ -138,12 +138,9 @@ fn record_unanswered(state: &AppState, question: &str, reply: &Reply) {
         reply.candidates.iter().map(|c| c.id.clone()).collect(),
     );
     tracing::debug!(question = record.question(), decision = %record.decision, confidence = record.confidence, "not answered");
-    let store = state.store.clone();
-    tokio::task::spawn_blocking(move || {
-        if let Err(err) = store.record_unanswered(&record) {
-            tracing::warn!(error = %err, "could not record an unanswered question");
-        }
-    });
+    if !state.unanswered.push(record) {
+        tracing::warn!("unanswered-question queue full: a record was dropped");
+    }
 }
 
 /// `GET /api/search` parameters.

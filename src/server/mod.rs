@@ -32,7 +32,7 @@ use tower_governor::governor::GovernorConfigBuilder;
 use crate::config::{Config, Limits, ServerConfig};
 use crate::error::{Error, Result};
 use crate::matcher::Matcher;
-use crate::store::Store;
+use crate::store::{Store, UnansweredQueue};
 use metrics::Metrics;
 use reload::Live;
 
@@ -45,6 +45,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// Where feedback and unanswered questions go.
     pub store: Arc<dyn Store>,
+    /// Unanswered questions on their way to the store.
+    pub unanswered: UnansweredQueue,
     /// Counters and histograms.
     pub metrics: Arc<Metrics>,
     /// Server settings (timeouts, limits, origins, admin token).
@@ -67,6 +69,7 @@ impl AppState {
         AppState {
             live: Arc::new(Live::new(matcher, config.clone())),
             limits: Arc::new(config.limits),
+            unanswered: UnansweredQueue::start(store.clone(), 16 * 1024),
             store,
             metrics: Arc::new(metrics),
             server: Arc::new(server),
