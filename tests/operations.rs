@@ -47,6 +47,19 @@ async fn readyz(server: &Server) -> Value {
         .unwrap()
 }
 
+/// Polls `/readyz` (up to 10 s) until the server serves `entries` entries.
+async fn wait_for_entries(server: &Server, entries: u64) -> Value {
+    let mut seen = Value::Null;
+    for _ in 0..40 {
+        seen = readyz(server).await["entries"].clone();
+        if seen == entries {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    seen
+}
+
 const NEW_ENTRY: &str = r#"[{"id": "store-hours", "question": "店舗の営業時間は何時から何時までですか？",
   "answer": "店舗の営業時間は9時から21時までです。", "alternates": ["お店は何時まで開いていますか"],
   "category": "店舗", "source": "test"}]"#;
@@ -151,15 +164,11 @@ async fn sighup_and_watch_reload_the_faq() {
     let server = Server::start_with_args(faq.path(), &["--watch", "true"]);
     std::fs::write(faq.path().join("store.json"), NEW_ENTRY).unwrap();
     // The watcher polls every 2 s.
-    let mut entries = Value::Null;
-    for _ in 0..40 {
-        entries = readyz(&server).await["entries"].clone();
-        if entries == 12 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    assert_eq!(entries, 12, "--watch picked up the new file");
+    assert_eq!(
+        wait_for_entries(&server, 12).await,
+        12,
+        "--watch picked up the new file"
+    );
 
     let faq2 = faq_copy();
     let plain = Server::start_with(faq2.path());
@@ -169,15 +178,7 @@ async fn sighup_and_watch_reload_the_faq() {
         .status()
         .unwrap();
     assert!(status.success());
-    let mut entries = Value::Null;
-    for _ in 0..40 {
-        entries = readyz(&plain).await["entries"].clone();
-        if entries == 12 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    assert_eq!(entries, 12, "SIGHUP reloaded");
+    assert_eq!(wait_for_entries(&plain, 12).await, 12, "SIGHUP reloaded");
 }
 
 #[tokio::test]

@@ -2,26 +2,12 @@
 //! questions. Fails when a change makes answers worse than what was measured
 //! (see the README's results table for the numbers and the command).
 
+mod common;
+
 use std::path::Path;
 
-use kotae::config::{Config, Paths};
 use kotae::eval;
 use kotae::matcher::Matcher;
-
-fn matcher() -> (Matcher, tempfile::TempDir) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let index = tempfile::tempdir().unwrap();
-    let config = Config {
-        paths: Paths {
-            faq: root.join("faq"),
-            index: index.path().to_path_buf(),
-            dict_dir: Some(root.join("target/test-dictionary")),
-            ..Paths::default()
-        },
-        ..Config::default()
-    };
-    (Matcher::build(&config).unwrap(), index)
-}
 
 fn report(matcher: &Matcher, file: &str) -> eval::Report {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -58,7 +44,7 @@ fn check(file: &str, report: eval::Report, floor: Floor) {
 
 #[test]
 fn quality_does_not_drop_below_what_was_measured() {
-    let (matcher, _index) = matcher();
+    let (matcher, _index) = common::shipped_matcher();
     check(
         "tune.jsonl",
         report(&matcher, "tune.jsonl"),

@@ -2,11 +2,12 @@
 //! redaction, synonym and FAQ parsing, the whole matcher. (Property tests; no
 //! timing assertions — a hang would fail by never finishing.)
 
-use std::path::Path;
+mod common;
+
 use std::sync::OnceLock;
 
 use kotae::analysis::{FieldKind, normalize::normalize};
-use kotae::config::{Config, Limits, Paths};
+use kotae::config::Limits;
 use kotae::faq::Faq;
 use kotae::matcher::{Matcher, Question};
 use kotae::redact::redact;
@@ -14,22 +15,7 @@ use proptest::prelude::*;
 
 fn matcher() -> &'static Matcher {
     static MATCHER: OnceLock<(Matcher, tempfile::TempDir)> = OnceLock::new();
-    &MATCHER
-        .get_or_init(|| {
-            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-            let index = tempfile::tempdir().unwrap();
-            let config = Config {
-                paths: Paths {
-                    faq: root.join("faq"),
-                    index: index.path().to_path_buf(),
-                    dict_dir: Some(root.join("target/test-dictionary")),
-                    ..Paths::default()
-                },
-                ..Config::default()
-            };
-            (Matcher::build(&config).unwrap(), index)
-        })
-        .0
+    &MATCHER.get_or_init(common::shipped_matcher).0
 }
 
 /// Text mixing what members type with what breaks naive code: control

@@ -126,6 +126,25 @@ impl Drop for Server {
     }
 }
 
+/// A matcher over the shipped FAQ, in-process, with its index in a temporary
+/// directory (kept alive by the returned guard).
+pub fn shipped_matcher() -> (kotae::matcher::Matcher, tempfile::TempDir) {
+    let index = tempfile::tempdir().expect("temp dir");
+    let config = kotae::config::Config {
+        paths: kotae::config::Paths {
+            faq: shipped_faq(),
+            index: index.path().to_path_buf(),
+            dict_dir: Some(dictionary_cache()),
+            ..kotae::config::Paths::default()
+        },
+        ..kotae::config::Config::default()
+    };
+    (
+        kotae::matcher::Matcher::build(&config).expect("matcher"),
+        index,
+    )
+}
+
 /// A copy of the shipped FAQ in a temporary directory, to edit during a test.
 pub fn faq_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
