@@ -27,7 +27,7 @@ use crate::faq::Faq;
 /// Version of the schema; part of every generation's hash together with the
 /// analyzer's fingerprint, so neither a schema nor an analysis change ever opens an
 /// index built by the old code.
-pub const FORMAT: &str = "kotae-index-4";
+pub const FORMAT: &str = "kotae-index-5";
 
 /// File written last into a finished generation.
 const MANIFEST: &str = "kotae-manifest.json";
@@ -38,8 +38,6 @@ pub const ID: &str = "id";
 /// where `ordinal` is the entry's position in the FAQ the generation was built from.
 /// Retrieval reads it instead of loading stored documents.
 pub const SLOT: &str = "slot";
-/// Field name of the document kind: `phrasing` or `answer`.
-pub const KIND: &str = "kind";
 /// Field name of the stored answer text, analyzed for snippets and matching.
 pub const ANSWER: &str = "answer";
 /// Field name of a phrasing's text as written (stored only, for `explain`).
@@ -52,11 +50,6 @@ pub const PHRASING: [&str; 4] = [
     "phrasing_char2",
 ];
 
-/// Document kind of a question or alternate.
-pub const KIND_PHRASING: &str = "phrasing";
-/// Document kind of an answer.
-pub const KIND_ANSWER: &str = "answer";
-
 /// The schema's fields, resolved once.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
@@ -64,8 +57,6 @@ pub struct Fields {
     pub id: Field,
     /// `ordinal << 1 | is_answer` (fast field).
     pub slot: Field,
-    /// Document kind.
-    pub kind: Field,
     /// Answer text (answer documents only).
     pub answer: Field,
     /// Phrasing text as written (phrasing documents only).
@@ -93,7 +84,6 @@ pub fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let id = builder.add_text_field(ID, STRING | STORED);
     let slot = builder.add_u64_field(SLOT, FAST);
-    let kind = builder.add_text_field(KIND, STRING);
     let text = |kind: FieldKind| {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -110,7 +100,6 @@ pub fn schema() -> (Schema, Fields) {
         Fields {
             id,
             slot,
-            kind,
             answer,
             phrasing_text,
             phrasing,
@@ -226,7 +215,6 @@ fn write_generation(faq: &Faq, analyzer: &Analyzer, dir: &Path) -> Result<()> {
             let mut doc = TantivyDocument::default();
             doc.add_text(fields.id, &entry.id);
             doc.add_u64(fields.slot, ordinal << 1);
-            doc.add_text(fields.kind, KIND_PHRASING);
             doc.add_text(fields.phrasing_text, phrasing);
             for field in fields.phrasing {
                 doc.add_text(field, phrasing);
@@ -237,7 +225,6 @@ fn write_generation(faq: &Faq, analyzer: &Analyzer, dir: &Path) -> Result<()> {
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.id, &entry.id);
         doc.add_u64(fields.slot, ordinal << 1 | 1);
-        doc.add_text(fields.kind, KIND_ANSWER);
         doc.add_text(fields.answer, &entry.answer);
         writer.add_document(doc)?;
         documents += 1;

@@ -726,13 +726,10 @@ impl Matcher {
                     )) as Box<dyn Query>,
                 })
                 .collect();
-            if options.len() == 1 {
-                options
-                    .into_iter()
-                    .next()
-                    .unwrap_or_else(|| term(field, "", boost))
-            } else {
-                Box::new(DisjunctionMaxQuery::new(options))
+            let mut options = options;
+            match options.len() {
+                1 => options.remove(0),
+                _ => Box::new(DisjunctionMaxQuery::new(options)),
             }
         };
         let mut clauses = Vec::new();
