@@ -64,3 +64,41 @@ fn every_answer_line_is_quoted_verbatim_from_the_notice() {
         }
     }
 }
+
+#[test]
+fn no_evaluation_question_is_copied_into_the_faq() {
+    // Alternates are written as an editor would; an evaluation question copied into
+    // the FAQ would measure memory, not matching.
+    let normalize = |s: &str| {
+        kotae::analysis::normalize::normalize(s)
+            .text
+            .trim_matches(|c: char| "?？。!！ ".contains(c))
+            .to_string()
+    };
+    let faq = shipped();
+    let phrasings: std::collections::HashSet<String> = faq
+        .entries
+        .iter()
+        .flat_map(|e| std::iter::once(&e.question).chain(&e.alternates))
+        .map(|p| normalize(p))
+        .collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![
+        root.join("tests/eval/tune.jsonl"),
+        root.join("tests/eval/holdout.jsonl"),
+    ];
+    let sample = root.join("../shared/eval/sample.jsonl");
+    if sample.exists() {
+        files.push(sample);
+    }
+    for file in files {
+        for labelled in kotae::eval::read(&file).unwrap() {
+            assert!(
+                !phrasings.contains(&normalize(&labelled.question)),
+                "{} copies {:?} into the FAQ",
+                file.display(),
+                labelled.question
+            );
+        }
+    }
+}
