@@ -442,7 +442,7 @@ fn push_bigrams(chars: &[(char, usize, usize)], out: &mut Vec<Term>) {
 }
 
 /// Words that carry no topic however a question is phrased: light verbs,
-/// politeness, and request boilerplate (`教えてください`, `知りたい`).
+/// politeness, request boilerplate (`教えてください`, `知りたい`) and fillers.
 const STOP_WORDS: &[&str] = &[
     "する",
     "ある",
@@ -478,6 +478,24 @@ const STOP_WORDS: &[&str] = &[
     "お",
     "ご",
     "御",
+    // Fillers of worried, rambling questions: they say how, not what.
+    "結局",
+    "本当",
+    "全部",
+    "すぐ",
+    "必要",
+    "考える",
+    "ない",
+    "実際",
+    "やはり",
+    "やっぱり",
+    "ちゃんと",
+    "きちんと",
+    "一応",
+    "とても",
+    "すごい",
+    "もう",
+    "ちょっと",
 ];
 
 /// The word a conditional ending stands for in the term fields.

@@ -345,6 +345,9 @@ impl ConceptBuilder {
                 let base_reading = analyzer.fold(&m.base_reading(), FieldKind::Reading);
                 let surface_reading = analyzer.fold(m.surface_reading(), FieldKind::Reading);
                 let has_kanji = m.base.chars().any(analysis::fold::is_kanji);
+                // Two kana spell too many things (`にち`, `ほう`): only words of two or
+                // more characters are looked up by a two-kana reading.
+                let short_ok = has_kanji && term.chars().count() >= 2;
                 // Inflected forms the FAQ never uses (`なおった`) still start with the
                 // stem of the base form's reading (`なお`).
                 let inflects = matches!(m.pos.first().map(String::as_str), Some("動詞" | "形容詞"));
@@ -357,7 +360,7 @@ impl ConceptBuilder {
                 };
                 known_terms.insert(term.clone());
                 for reading in [base_reading.clone(), surface_reading, stem] {
-                    let long_enough = reading.chars().count() >= if has_kanji { 2 } else { 3 };
+                    let long_enough = reading.chars().count() >= if short_ok { 2 } else { 3 };
                     if long_enough && reading.chars().all(analysis::fold::is_hiragana) {
                         lexicon
                             .entry(reading)

@@ -407,7 +407,14 @@ impl Matcher {
 
         let total_weight: f32 = concepts.iter().map(|c| c.weight).sum();
         let procedural = concepts::asks_for_procedure(&analysis.morphemes);
-        let weighty = concepts.iter().filter(|c| c.weight > 0.0).count();
+        // A conditional ending (`いつになったら`) is not something an entry must
+        // contain for the question to be fully covered.
+        let counts_for_completeness =
+            |c: &Concept| c.weight > 0.0 && c.text != crate::analysis::CONDITIONAL;
+        let weighty = concepts
+            .iter()
+            .filter(|c| counts_for_completeness(c))
+            .count();
         let best_bm25 = ranked
             .first()
             .map(|r| r.2)
@@ -430,7 +437,9 @@ impl Matcher {
                 };
                 let in_phrasings = credits
                     .iter()
-                    .filter(|(_, c)| *c >= concepts::CREDIT_PHRASING)
+                    .filter(|(i, c)| {
+                        *c >= concepts::CREDIT_PHRASING && counts_for_completeness(&concepts[*i])
+                    })
                     .count();
                 let vocabulary = self.vocabulary.get(id.as_str());
                 let named = vocabulary.is_some_and(|v| {
