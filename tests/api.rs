@@ -137,22 +137,7 @@ async fn search_faq_and_health_endpoints() {
         .iter()
         .map(|e| e["id"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        ids,
-        [
-            "leak-possibility",
-            "leaked-items",
-            "notification-method",
-            "notification-delay",
-            "credit-card",
-            "bank-account",
-            "investment-points",
-            "leak-impact",
-            "data-deletion",
-            "contact",
-            "incident-overview"
-        ]
-    );
+    assert_eq!(ids, common::SHIPPED_IDS);
     let entry: Value = http
         .get(server.url("/api/faq/contact"))
         .send()
@@ -409,14 +394,7 @@ async fn pages_carry_security_headers_and_assets_their_types() {
         assert!(csp.contains("frame-ancestors 'self'"), "{csp}");
         assert_eq!(headers["x-frame-options"], "SAMEORIGIN");
     }
-    let page = http
-        .get(server.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = common::get_text(&server.url("/")).await;
     assert!(
         page.contains("src=\"/widget.js\"") && !page.contains("<script>"),
         "no inline script"

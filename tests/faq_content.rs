@@ -1,23 +1,11 @@
 //! The shipped FAQ: the ids other tools rely on, and answers that are the notice's
 //! own words (answers are official statements, never paraphrases).
 
+mod common;
+
 use std::path::Path;
 
 use kotae::faq::Faq;
-
-const IDS: [&str; 11] = [
-    "leak-possibility",
-    "leaked-items",
-    "notification-method",
-    "notification-delay",
-    "credit-card",
-    "bank-account",
-    "investment-points",
-    "leak-impact",
-    "data-deletion",
-    "contact",
-    "incident-overview",
-];
 
 fn shipped() -> Faq {
     Faq::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("faq")).unwrap()
@@ -27,7 +15,7 @@ fn shipped() -> Faq {
 fn the_shipped_faq_has_exactly_the_agreed_ids_in_order() {
     let faq = shipped();
     let ids: Vec<&str> = faq.entries.iter().map(|e| e.id.as_str()).collect();
-    assert_eq!(ids, IDS);
+    assert_eq!(ids, common::SHIPPED_IDS);
     for entry in &faq.entries {
         assert!(entry.alternates.len() >= 5, "{} needs alternates", entry.id);
         assert!(

@@ -60,6 +60,11 @@ async fn wait_for_entries(server: &Server, entries: u64) -> Value {
     seen
 }
 
+/// A server on `faq` with the admin routes enabled.
+fn admin_server(faq: &std::path::Path) -> Server {
+    Server::start_custom(faq, &[], &[("KOTAE_ADMIN_TOKEN", TOKEN)], Stdio::inherit())
+}
+
 const NEW_ENTRY: &str = r#"[{"id": "store-hours", "question": "店舗の営業時間は何時から何時までですか？",
   "answer": "店舗の営業時間は9時から21時までです。", "alternates": ["お店は何時まで開いていますか"],
   "category": "店舗", "source": "test"}]"#;
@@ -67,12 +72,7 @@ const NEW_ENTRY: &str = r#"[{"id": "store-hours", "question": "店舗の営業�
 #[tokio::test]
 async fn admin_reload_needs_the_token_and_swaps_in_the_new_faq() {
     let faq = faq_copy();
-    let server = Server::start_custom(
-        faq.path(),
-        &[],
-        &[("KOTAE_ADMIN_TOKEN", TOKEN)],
-        Stdio::inherit(),
-    );
+    let server = admin_server(faq.path());
     assert_ne!(
         ask(&server, "お店は何時まで開いていますか").await["answer"]["id"],
         "store-hours"
@@ -103,12 +103,7 @@ async fn admin_reload_needs_the_token_and_swaps_in_the_new_faq() {
 #[tokio::test]
 async fn an_invalid_faq_is_refused_and_the_old_one_keeps_serving() {
     let faq = faq_copy();
-    let server = Server::start_custom(
-        faq.path(),
-        &[],
-        &[("KOTAE_ADMIN_TOKEN", TOKEN)],
-        Stdio::inherit(),
-    );
+    let server = admin_server(faq.path());
     std::fs::write(
         faq.path().join("broken.json"),
         r#"[{"id": "credit-card", "question": "重複", "answer": "x"}]"#,
@@ -134,14 +129,7 @@ async fn an_invalid_faq_is_refused_and_the_old_one_keeps_serving() {
             .unwrap()
             .contains("duplicate id")
     );
-    let metrics = client()
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = common::get_text(&server.url("/metrics")).await;
     assert!(
         metrics.contains(r#"kotae_reloads_total{outcome="failure"} 1"#),
         "{metrics}"

@@ -25,6 +25,33 @@ pub fn dictionary_cache() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-dictionary")
 }
 
+/// The ids of the shipped FAQ, in order: other tools rely on them.
+pub const SHIPPED_IDS: [&str; 11] = [
+    "leak-possibility",
+    "leaked-items",
+    "notification-method",
+    "notification-delay",
+    "credit-card",
+    "bank-account",
+    "investment-points",
+    "leak-impact",
+    "data-deletion",
+    "contact",
+    "incident-overview",
+];
+
+/// GETs `url` and returns the body as text.
+pub async fn get_text(url: &str) -> String {
+    client()
+        .get(url)
+        .send()
+        .await
+        .expect("response")
+        .text()
+        .await
+        .expect("body")
+}
+
 /// The shipped FAQ directory.
 pub fn shipped_faq() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("faq")
