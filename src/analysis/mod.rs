@@ -496,6 +496,7 @@ const STOP_WORDS: &[&str] = &[
     "すごい",
     "もう",
     "ちょっと",
+    "やる",
 ];
 
 /// The word a conditional ending stands for in the term fields.

@@ -124,6 +124,11 @@ pub fn asks_for_procedure(morphemes: &[analysis::Morpheme]) -> bool {
     })
 }
 
+/// Kana that stand alone as particles and endings in all-hiragana questions.
+const PARTICLES: &[char] = &[
+    'は', 'が', 'の', 'を', 'に', 'で', 'も', 'と', 'へ', 'か', 'や', 'ね', 'よ', 'て', 'た', 'だ',
+];
+
 /// Credit an entry gets for containing a concept.
 pub const CREDIT_PHRASING: f32 = 1.0;
 /// Credit for a concept found only in the answer text: answers mention many
@@ -143,8 +148,18 @@ pub struct Vocabulary {
     /// Reading → number of the entry's phrasings that use it.
     phrasing_readings: HashMap<String, u32>,
     phrasings: u32,
+    /// Each phrasing's words, for [`Vocabulary::similarity`].
+    phrasing_words: Vec<Vec<PhrasingWord>>,
     answer_terms: HashSet<String>,
     answer_readings: HashSet<String>,
+}
+
+/// A content word of one phrasing, with its weight in [`Vocabulary::similarity`].
+#[derive(Debug)]
+struct PhrasingWord {
+    term: String,
+    reading: String,
+    weight: f32,
 }
 
 impl Vocabulary {
@@ -163,6 +178,17 @@ impl Vocabulary {
             let analysis = analyzer.analyze(text)?;
             vocabulary.procedural |= asks_for_procedure(&analysis.morphemes);
             vocabulary.phrasings += 1;
+            let mut words: Vec<PhrasingWord> = Vec::new();
+            for (term, reading) in analysis.terms.iter().zip(&analysis.readings) {
+                if !words.iter().any(|w| w.term == term.text) {
+                    words.push(PhrasingWord {
+                        term: term.text.clone(),
+                        reading: reading.text.clone(),
+                        weight: 1.0,
+                    });
+                }
+            }
+            vocabulary.phrasing_words.push(words);
             let terms: HashSet<String> = analysis.terms.into_iter().map(|t| t.text).collect();
             for term in terms {
                 *vocabulary.phrasing_terms.entry(term).or_default() += 1;
@@ -180,6 +206,77 @@ impl Vocabulary {
             .answer_readings
             .extend(analysis.readings.into_iter().map(|t| t.text));
         Ok(vocabulary)
+    }
+
+    /// Sets the weight of every phrasing word (the same rarity weight the
+    /// question's concepts get), once the index's term statistics are known.
+    pub fn weigh(&mut self, weight: impl Fn(&str) -> f32) {
+        for words in &mut self.phrasing_words {
+            for word in words {
+                word.weight = weight(&word.term);
+            }
+        }
+    }
+
+    /// How closely the question matches the entry's closest phrasing, in [0, 1]:
+    /// the harmonic mean of the weighted share of the question's concepts the
+    /// phrasing contains and the weighted share of the phrasing's words the question
+    /// contains. Coverage only looks one way, so every entry mentioning 情報 and 漏えい
+    /// covers `情報は漏れた？` completely; the phrasing that says little *else* (`情報が
+    /// 漏れた事実はあるのですか`) is the one the question is asking.
+    pub fn similarity(&self, concepts: &[Concept], use_readings: bool) -> f32 {
+        let question_total: f32 = concepts.iter().map(|c| c.weight).sum();
+        if question_total <= 0.0 {
+            return 0.0;
+        }
+        let mut best = 0.0f32;
+        for words in &self.phrasing_words {
+            let phrasing_total: f32 = words.iter().map(|w| w.weight).sum();
+            if phrasing_total <= 0.0 {
+                continue;
+            }
+            let mut covered = vec![false; words.len()];
+            let mut matched = 0.0;
+            for concept in concepts.iter().filter(|c| c.weight > 0.0) {
+                let mut hit = false;
+                for alternative in &concept.alternatives {
+                    let positions: Vec<usize> = alternative
+                        .iter()
+                        .filter_map(|t| words.iter().position(|w| w.term == *t))
+                        .collect();
+                    if positions.len() == alternative.len() {
+                        hit = true;
+                        for i in positions {
+                            covered[i] = true;
+                        }
+                    }
+                }
+                if use_readings && !concept.reading.is_empty() {
+                    for (i, word) in words.iter().enumerate() {
+                        if word.reading == concept.reading {
+                            hit = true;
+                            covered[i] = true;
+                        }
+                    }
+                }
+                if hit {
+                    matched += concept.weight;
+                }
+            }
+            let question_share = (matched / question_total).min(1.0);
+            let phrasing_share = words
+                .iter()
+                .zip(&covered)
+                .filter(|(_, c)| **c)
+                .map(|(w, _)| w.weight)
+                .sum::<f32>()
+                / phrasing_total;
+            if question_share + phrasing_share > 0.0 {
+                best = best
+                    .max(2.0 * question_share * phrasing_share / (question_share + phrasing_share));
+            }
+        }
+        best
     }
 
     /// Whether the entry's official question itself names `concept`.
@@ -279,7 +376,31 @@ pub struct ConceptBuilder {
     lexicon: HashMap<String, (String, String)>,
     /// Every content term of the FAQ, to tell real words from segmentation debris.
     known_terms: HashSet<String>,
+    /// Head or tail of an FAQ compound → the compounds (`共済` → `コープ共済`).
+    compounds: HashMap<String, Vec<String>>,
     longest_reading: usize,
+}
+
+/// Heads and tails of the FAQ's compound nouns (at least two characters each),
+/// so a member's `共済` or `口座` counts as the FAQ's `コープ共済` or `引落口座`.
+/// A part is a head or tail of at least two characters with a kanji in it, or of
+/// at least three (a katakana word, folded to hiragana).
+fn compound_parts(nouns: &HashSet<String>) -> HashMap<String, Vec<String>> {
+    let mut parts: HashMap<String, Vec<String>> = HashMap::default();
+    let mut sorted: Vec<&String> = nouns.iter().collect();
+    sorted.sort();
+    for noun in sorted {
+        let chars: Vec<char> = noun.chars().collect();
+        for split in 2..=chars.len().saturating_sub(2) {
+            for part in [&chars[..split], &chars[split..]] {
+                if part.len() >= 3 || part.iter().any(|c| analysis::fold::is_kanji(*c)) {
+                    let part: String = part.iter().collect();
+                    parts.entry(part).or_default().push(noun.clone());
+                }
+            }
+        }
+    }
+    parts
 }
 
 /// A concept before it is weighed against the index.
@@ -327,6 +448,7 @@ impl ConceptBuilder {
 
         let mut lexicon = HashMap::default();
         let mut known_terms = HashSet::default();
+        let mut nouns = HashSet::default();
         let texts = faq
             .entries
             .iter()
@@ -358,6 +480,9 @@ impl ConceptBuilder {
                 } else {
                     String::new()
                 };
+                if m.pos.first().is_some_and(|p| p == "名詞") {
+                    nouns.insert(term.clone());
+                }
                 known_terms.insert(term.clone());
                 for reading in [base_reading.clone(), surface_reading, stem] {
                     let long_enough = reading.chars().count() >= if short_ok { 2 } else { 3 };
@@ -374,6 +499,7 @@ impl ConceptBuilder {
             members: by_first,
             groups,
             lexicon,
+            compounds: compound_parts(&nouns),
             known_terms,
             longest_reading,
         })
@@ -410,10 +536,26 @@ impl ConceptBuilder {
                     })
                 })
             };
-            let (len, alternatives) = match member {
+            let (len, mut alternatives) = match member {
                 Some(member) => (member.terms.len(), self.groups[member.group].clone()),
                 None => (1, vec![vec![terms[i].0.clone()]]),
             };
+            if !no_synonyms {
+                let wholes: Vec<Vec<String>> = alternatives
+                    .iter()
+                    .filter_map(|alternative| match alternative.as_slice() {
+                        [single] => self.compounds.get(single),
+                        _ => None,
+                    })
+                    .flatten()
+                    .map(|whole| vec![whole.clone()])
+                    .collect();
+                for whole in wholes {
+                    if !alternatives.contains(&whole) {
+                        alternatives.push(whole);
+                    }
+                }
+            }
             let text: String = terms[i..i + len].iter().map(|(t, _)| t.as_str()).collect();
             let reading: String = terms[i..i + len].iter().map(|(_, r)| r.as_str()).collect();
             i += len;
@@ -428,7 +570,57 @@ impl ConceptBuilder {
         drafts
     }
 
-    /// Finds the FAQ's words in hiragana text, longest first, and keeps the
+    /// The FAQ's words in hiragana text: the segmentation that leaves the fewest
+    /// characters unexplained, where a particle (`は`, `が`) explains its character
+    /// at a small cost. Greedy longest-first matching would read `しすてむはなおった`
+    /// as システム + 話す (`はな…`); the cheapest segmentation reads システム + は +
+    /// 直る (`なお…`).
+    fn segment(&self, kana: &[char]) -> Vec<(String, String)> {
+        const WORD: f32 = 0.2;
+        const PARTICLE: f32 = 0.5;
+        const UNEXPLAINED: f32 = 1.0;
+        let n = kana.len();
+        // cost[i]: least cost of kana[..i]; back[i]: (start, lexicon entry) of its last piece.
+        let mut cost = vec![f32::INFINITY; n + 1];
+        let mut back: Vec<(usize, Option<&(String, String)>)> = vec![(0, None); n + 1];
+        cost[0] = 0.0;
+        for start in 0..n {
+            if cost[start].is_infinite() {
+                continue;
+            }
+            let single = if PARTICLES.contains(&kana[start]) {
+                PARTICLE
+            } else {
+                UNEXPLAINED
+            };
+            if cost[start] + single < cost[start + 1] {
+                cost[start + 1] = cost[start] + single;
+                back[start + 1] = (start, None);
+            }
+            for len in 2..=self.longest_reading.min(n - start) {
+                let piece: String = kana[start..start + len].iter().collect();
+                if let Some(entry) = self.lexicon.get(&piece)
+                    && cost[start] + WORD < cost[start + len]
+                {
+                    cost[start + len] = cost[start] + WORD;
+                    back[start + len] = (start, Some(entry));
+                }
+            }
+        }
+        let mut found = Vec::new();
+        let mut end = n;
+        while end > 0 {
+            let (start, entry) = back[end];
+            if let Some(entry) = entry {
+                found.push(entry.clone());
+            }
+            end = start;
+        }
+        found.reverse();
+        found
+    }
+
+    /// Finds the FAQ's words in hiragana text ([`ConceptBuilder::segment`]) and keeps the
     /// analyzed terms that are not segmentation debris (hiragana the FAQ never uses).
     fn respell(
         &self,
@@ -440,22 +632,7 @@ impl ConceptBuilder {
             .fold(normalized, FieldKind::Reading)
             .chars()
             .collect();
-        let mut found = Vec::new();
-        let mut i = 0;
-        while i < kana.len() {
-            let longest = self.longest_reading.min(kana.len() - i);
-            let hit = (2..=longest).rev().find_map(|len| {
-                let piece: String = kana[i..i + len].iter().collect();
-                self.lexicon.get(&piece).map(|entry| (len, entry.clone()))
-            });
-            match hit {
-                Some((len, entry)) => {
-                    found.push(entry);
-                    i += len;
-                }
-                None => i += 1,
-            }
-        }
+        let found = self.segment(&kana);
         let kept = analyzed.into_iter().filter(|(term, _)| {
             self.known_terms.contains(term) || !term.chars().all(analysis::fold::is_hiragana)
         });

@@ -39,12 +39,16 @@ impl Decision {
 }
 
 /// What the matcher found for one candidate entry.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Evidence {
     /// Aggregated retrieval score.
     pub score: f32,
     /// Weighted share of the question's concepts the entry contains, in [0, 1].
     pub coverage: f32,
+    /// Two-sided match with the entry's closest phrasing, in [0, 1].
+    pub similarity: f32,
+    /// Weighted share of the entry's phrasings that use the question's concepts.
+    pub centrality: f32,
     /// Concepts shared, counting one found only in the answer text as half.
     pub shared: f32,
     /// Whether every concept of the question was found in the entry's phrasings,
@@ -64,6 +68,14 @@ pub struct Verdict {
     /// Why, in words, for `explain`.
     pub reason: String,
 }
+
+/// Least coverage and phrasing similarity for a question that *echoes* one of the
+/// entry's phrasings (`購入の履歴もですか` and `購入履歴も対象ですか`): topical
+/// evidence even with a single shared concept, because the phrasing has little
+/// the question lacks and the question nothing the phrasing lacks.
+const ECHO_COVERAGE: f32 = 0.9;
+/// See [`ECHO_COVERAGE`].
+const ECHO_SIMILARITY: f32 = 0.7;
 
 /// Decides from the best candidate's evidence and the runner-up's score.
 pub fn decide(thresholds: &Thresholds, best: Option<&Evidence>, runner_up: f32) -> Verdict {
@@ -90,7 +102,9 @@ pub fn decide(thresholds: &Thresholds, best: Option<&Evidence>, runner_up: f32) 
         if best.complete { " (all of them)" } else { "" },
         confidence
     );
-    let topical = best.shared >= thresholds.answer_min_concepts as f32 || best.complete;
+    let topical = best.shared >= thresholds.answer_min_concepts as f32
+        || best.complete
+        || (best.coverage >= ECHO_COVERAGE && best.similarity >= ECHO_SIMILARITY);
     let (decision, why) = if best.coverage < thresholds.clarify_coverage || best.shared == 0.0 {
         (
             Decision::Fallback,
@@ -138,6 +152,8 @@ mod tests {
         Evidence {
             score,
             coverage,
+            similarity: coverage,
+            centrality: coverage,
             shared,
             complete,
             off_intent: false,

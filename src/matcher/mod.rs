@@ -173,8 +173,8 @@ pub struct CandidateExplain {
     pub phrasing_score: f32,
     /// Answer document score.
     pub answer_score: f32,
-    /// Coverage of the question.
-    pub coverage: f32,
+    /// Coverage, similarity, the fused score and the other facts decided on.
+    pub evidence: Evidence,
     /// Concepts of the question this entry contains.
     pub matched: Vec<String>,
     /// tantivy's score of each query clause on the best phrasing or the answer.
@@ -324,6 +324,17 @@ impl Matcher {
         }
         let concepts = ConceptBuilder::new(&faq, &analyzer)?;
         let doc_freq = term_frequencies(&searcher, index.fields.phrasing(FieldKind::Terms))?;
+        for words in vocabulary.values_mut() {
+            words.weigh(|term| {
+                let df = doc_freq.get(term).copied().unwrap_or(1).max(1) as f32;
+                let idf = (1.0 + (phrasings as f32 - df + 0.5) / (df + 0.5)).ln();
+                if concepts::QUESTION_WORDS.contains(&term) {
+                    idf * INTERROGATIVE_WEIGHT
+                } else {
+                    idf
+                }
+            });
+        }
         let answer_terms = term_frequencies(&searcher, index.fields.answer)?
             .into_keys()
             .collect();
@@ -460,8 +471,11 @@ impl Matcher {
                 } else {
                     0.0
                 };
+                let similarity = vocabulary.map_or(0.0, |v| v.similarity(&concepts, readings));
                 let evidence = Evidence {
                     score: coverage + RANK_BM25 * bm25 / best_bm25 + RANK_CENTRALITY * centrality,
+                    similarity,
+                    centrality,
                     coverage,
                     shared: credits
                         .iter()
@@ -501,7 +515,7 @@ impl Matcher {
                     self.explain_candidate(
                         id,
                         gathered,
-                        evidence.coverage,
+                        evidence,
                         credits
                             .iter()
                             .map(|(i, _)| concepts[*i].text.clone())
@@ -876,7 +890,7 @@ impl Matcher {
         &self,
         id: &str,
         gathered: &Gathered,
-        coverage: f32,
+        evidence: &Evidence,
         matched: Vec<String>,
         clauses: &[Clause],
     ) -> Result<CandidateExplain> {
@@ -917,7 +931,7 @@ impl Matcher {
             best_phrasing,
             phrasing_score: gathered.phrasing,
             answer_score: gathered.answer,
-            coverage,
+            evidence: *evidence,
             matched,
             clauses: scores,
         })
