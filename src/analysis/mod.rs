@@ -217,6 +217,24 @@ impl Analyzer {
                 reading = "モシ".to_string();
                 content = true;
             }
+            let after = |test: fn(&Morpheme) -> bool| morphemes.last().is_some_and(test);
+            let after_number = after(|p| p.pos.get(1).is_some_and(|minor| minor == "数"));
+            if after(|p| p.base == "どの" || p.base == "どれ")
+                && matches!(surface.as_str(), "くらい" | "ぐらい")
+            {
+                // `どのくらい` asks how much, not which: one interrogative, so it does
+                // not pass for the `どの` of `どの情報`.
+                if let Some(p) = morphemes.last_mut() {
+                    p.base = DEGREE.to_string();
+                    p.reading = "ドノクライ".to_string();
+                }
+                content = false;
+            }
+            if after_number && DATE_COUNTERS.contains(&base.as_str()) {
+                // `10月`, `3か月`: the number carries the meaning; the counter would
+                // make every date look like a rare shared word.
+                content = false;
+            }
             morphemes.push(Morpheme {
                 surface,
                 base,
@@ -394,13 +412,15 @@ impl Morpheme {
 }
 
 /// Whether a text is written (almost) only in hiragana, as some members type on
-/// phones: segmentation of such text is unreliable, so the matcher respells it.
+/// phones, or only in katakana, as old phones type half-width `ｺｼﾞﾝｼﾞｮｳﾎｳ ﾓﾚﾀﾉ`:
+/// segmentation of such text is unreliable, so the matcher respells it.
 pub fn is_kana_heavy(normalized: &str) -> bool {
     let letters: Vec<char> = normalized.chars().filter(|c| c.is_alphanumeric()).collect();
-    let hiragana = letters.iter().filter(|&&c| fold::is_hiragana(c)).count();
+    let share = |test: fn(char) -> bool| letters.iter().filter(|&&c| test(c)).count() * 10;
     letters.len() >= 4
         && !letters.iter().any(|&c| fold::is_kanji(c))
-        && hiragana * 10 >= letters.len() * 8
+        && (share(fold::is_hiragana) >= letters.len() * 8
+            || share(fold::is_katakana) >= letters.len() * 8)
 }
 
 /// The reading of a morpheme's base form: IPADIC reads the surface (`漏れ` →
@@ -499,6 +519,12 @@ const STOP_WORDS: &[&str] = &[
     "やる",
 ];
 
+/// The interrogative `どのくらい`/`どれぐらい` (how much), as one term.
+pub const DEGREE: &str = "どのくらい";
+
+/// Counters that follow a number in dates and durations.
+const DATE_COUNTERS: &[&str] = &["月", "日", "年", "か月", "ヶ月", "カ月", "時", "分"];
+
 /// The word a conditional ending stands for in the term fields.
 pub const CONDITIONAL: &str = "もし";
 
@@ -553,8 +579,11 @@ mod tests {
         ("ﾃﾞｰﾀ", &["でーた"]),
         ("引き落とし口座を教えてください", &["引落", "口座"]),
         ("引落し口座", &["引落", "口座"]),
-        ("三か月", &["3", "か月"]),
-        ("３ヶ月", &["3", "か月"]),
+        ("三か月", &["3"]),
+        ("３ヶ月", &["3"]),
+        ("10月9日", &["10", "9"]),
+        ("どのくらい漏れた", &["どのくらい", "漏れる"]),
+        ("どの情報", &["どの", "情報"]),
         (
             "ならっぴカードとeフレンズ",
             &["ならっぴかーど", "eふれんず"],

@@ -57,6 +57,7 @@ pub const QUESTION_WORDS: &[&str] = &[
     "どのよう",
     "どちら",
     "いかが",
+    crate::analysis::DEGREE,
 ];
 
 /// Nouns that ask for a procedure (`方法`, `手続き`).
@@ -142,7 +143,6 @@ pub const CREDIT_TYPO: f32 = 0.8;
 pub struct Vocabulary {
     /// Whether one of the entry's phrasings asks for a procedure.
     pub procedural: bool,
-    official_terms: HashSet<String>,
     /// Term → number of the entry's phrasings that use it.
     phrasing_terms: HashMap<String, u32>,
     /// Reading → number of the entry's phrasings that use it.
@@ -167,13 +167,6 @@ impl Vocabulary {
     /// question first) and answer.
     pub fn of(analyzer: &Analyzer, phrasings: &[&str], answer: &str) -> Result<Vocabulary> {
         let mut vocabulary = Vocabulary::default();
-        if let Some(official) = phrasings.first() {
-            vocabulary.official_terms = analyzer
-                .terms(official, FieldKind::Terms)?
-                .into_iter()
-                .map(|t| t.text)
-                .collect();
-        }
         for text in phrasings {
             let analysis = analyzer.analyze(text)?;
             vocabulary.procedural |= asks_for_procedure(&analysis.morphemes);
@@ -277,14 +270,6 @@ impl Vocabulary {
             }
         }
         best
-    }
-
-    /// Whether the entry's official question itself names `concept`.
-    pub fn in_official_question(&self, concept: &Concept) -> bool {
-        concept
-            .alternatives
-            .iter()
-            .any(|alt| alt.iter().all(|t| self.official_terms.contains(t)))
     }
 
     /// Share of the entry's phrasings that use `concept`, in [0, 1]: how central

@@ -8,9 +8,9 @@ use crate::config::Thresholds;
 /// What kotae does with a question.
 ///
 /// Invariant: `Answer` is only decided when the best entry's evidence is *topical*:
-/// either it shares at least `answer_min_concepts` of the question's concepts, or
-/// every concept of the question is in the entry's phrasings and its official
-/// question names one of them (`復旧はいつ？` for the entry on recovery).
+/// it shares at least `answer_min_concepts` of the question's concepts, or every
+/// concept of the question is in the entry's phrasings (`復旧はいつ？` for the
+/// entry on recovery), or the question echoes one of its phrasings closely.
 /// A single shared word among other, unmatched words never suffices, whatever
 /// its rarity. The confidence must also reach `answer_confidence`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -51,8 +51,7 @@ pub struct Evidence {
     pub centrality: f32,
     /// Concepts shared, counting one found only in the answer text as half.
     pub shared: f32,
-    /// Whether every concept of the question was found in the entry's phrasings,
-    /// and the official question names at least one of them.
+    /// Whether every concept of the question was found in the entry's phrasings.
     pub complete: bool,
     /// The question asks how to do something, and none of the entry's phrasings do.
     pub off_intent: bool,

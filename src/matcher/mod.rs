@@ -453,11 +453,6 @@ impl Matcher {
                     })
                     .count();
                 let vocabulary = self.vocabulary.get(id.as_str());
-                let named = vocabulary.is_some_and(|v| {
-                    concepts
-                        .iter()
-                        .any(|c| !c.interrogative && v.in_official_question(c))
-                });
                 let readings = !self.ablation.fields.contains(&FieldKind::Reading);
                 let centrality = if total_weight > 0.0 {
                     credits
@@ -482,7 +477,7 @@ impl Matcher {
                         .filter(|(i, _)| !concepts[*i].interrogative)
                         .map(|(_, c)| c.min(1.0))
                         .sum(),
-                    complete: weighty > 0 && in_phrasings == weighty && named,
+                    complete: weighty > 0 && in_phrasings == weighty,
                     off_intent: procedural && !vocabulary.is_some_and(|v| v.procedural),
                 };
                 Scored {
