@@ -51,7 +51,7 @@ fn quality_does_not_drop_below_what_was_measured() {
         Floor {
             top1: 0.97,
             answered_correct: 0.87,
-            wrong_answer_rate_max: 0.021,
+            wrong_answer_rate_max: 0.019,
             oos_rejection: 0.95,
         },
     );
@@ -60,9 +60,34 @@ fn quality_does_not_drop_below_what_was_measured() {
         report(&matcher, "holdout.jsonl"),
         Floor {
             top1: 0.92,
-            answered_correct: 0.77,
-            wrong_answer_rate_max: 0.041,
-            oos_rejection: 0.91,
+            answered_correct: 0.76,
+            wrong_answer_rate_max: 0.034,
+            oos_rejection: 0.94,
         },
     );
+}
+
+/// One question per spelling problem a mechanism exists for, with the entry it
+/// must rank first: what each mechanism is for, as a stranger can read it.
+#[test]
+fn each_spelling_problem_still_finds_its_entry() {
+    let (matcher, _index) = common::shipped_matcher();
+    let cases = [
+        // All-hiragana, segmented by least cost: システム + は + 直る, not 話す.
+        ("しすてむはなおった？", "incident-overview"),
+        // A part of the FAQ's compound: 共済 of コープ共済.
+        ("共済のデータも対象？", "leaked-items"),
+        // An unknown compound's known head: 問合せ of 問合せ先.
+        ("問合せ先の番号", "contact"),
+        // Half-width katakana only, respelled like hiragana.
+        ("ｵｼﾗｾﾊ ﾄﾞｺﾃﾞﾐﾙﾉ", "notification-method"),
+        // どの (which items), not the どの of どのくらい (how likely).
+        ("どの情報が漏れたかもしれないの", "leaked-items"),
+    ];
+    for (text, expected) in cases {
+        let question = kotae::matcher::Question::new(text, 3, false, &Default::default()).unwrap();
+        let reply = matcher.ask(&question).unwrap();
+        let first = reply.candidates.first().map(|c| c.id.as_str());
+        assert_eq!(first, Some(expected), "{text}: {}", reply.reason);
+    }
 }

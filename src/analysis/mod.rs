@@ -235,6 +235,24 @@ impl Analyzer {
                 // make every date look like a rare shared word.
                 content = false;
             }
+            let suffix = pos.first().is_some_and(|p| p == "名詞")
+                && pos.get(1).is_some_and(|p| p == "接尾")
+                && content;
+            if suffix
+                && let Some(noun) = morphemes.last_mut()
+                && noun.content
+                && noun.end == start
+                && noun.pos.first().is_some_and(|p| p == "名詞")
+            {
+                // `担当者`, `通話料`, `時間帯`: the suffix belongs to its noun. Alone it
+                // would be a rare word shared by unrelated questions (`料` of
+                // `利用料` and `通話料`).
+                noun.surface.push_str(&surface);
+                noun.base = noun.surface.clone();
+                noun.reading.push_str(&reading);
+                noun.end = end;
+                continue;
+            }
             morphemes.push(Morpheme {
                 surface,
                 base,
@@ -584,6 +602,7 @@ mod tests {
         ("10月9日", &["10", "9"]),
         ("どのくらい漏れた", &["どのくらい", "漏れる"]),
         ("どの情報", &["どの", "情報"]),
+        ("担当者と通話料", &["担当者", "通話料"]),
         (
             "ならっぴカードとeフレンズ",
             &["ならっぴかーど", "eふれんず"],

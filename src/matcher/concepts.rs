@@ -376,8 +376,13 @@ fn compound_parts(nouns: &HashSet<String>) -> HashMap<String, Vec<String>> {
     sorted.sort();
     for noun in sorted {
         let chars: Vec<char> = noun.chars().collect();
-        for split in 2..=chars.len().saturating_sub(2) {
-            for part in [&chars[..split], &chars[split..]] {
+        // A head may leave a one-character tail (`全面` of `全面的`); a tail is at
+        // least two characters long.
+        for split in 2..chars.len() {
+            let head = &chars[..split];
+            let tail = &chars[split..];
+            let tails = (tail.len() >= 2).then_some(tail);
+            for part in std::iter::once(head).chain(tails) {
                 if part.len() >= 3 || part.iter().any(|c| analysis::fold::is_kanji(*c)) {
                     let part: String = part.iter().collect();
                     parts.entry(part).or_default().push(noun.clone());
@@ -525,6 +530,9 @@ impl ConceptBuilder {
                 Some(member) => (member.terms.len(), self.groups[member.group].clone()),
                 None => (1, vec![vec![terms[i].0.clone()]]),
             };
+            if member.is_none() && !no_synonyms {
+                alternatives.extend(self.head_of_unknown(&terms[i].0));
+            }
             if !no_synonyms {
                 let wholes: Vec<Vec<String>> = alternatives
                     .iter()
@@ -553,6 +561,32 @@ impl ConceptBuilder {
             }
         }
         drafts
+    }
+
+    /// For a compound the FAQ never uses (`問合せ先`, `引落日`), its longest head the
+    /// FAQ knows (`問合せ`, `引落`) and that head's synonyms: the member asks about
+    /// the head's topic, if less specifically.
+    fn head_of_unknown(&self, term: &str) -> Vec<Vec<String>> {
+        if self.known_terms.contains(term) {
+            return Vec::new();
+        }
+        let chars: Vec<char> = term.chars().collect();
+        for len in (2..chars.len()).rev() {
+            let head: String = chars[..len].iter().collect();
+            let group = self.members.get(&head).and_then(|members| {
+                members
+                    .iter()
+                    .find(|m| m.terms.len() == 1)
+                    .map(|m| self.groups[m.group].clone())
+            });
+            if let Some(group) = group {
+                return group;
+            }
+            if self.known_terms.contains(&head) {
+                return vec![vec![head]];
+            }
+        }
+        Vec::new()
     }
 
     /// The FAQ's words in hiragana text: the segmentation that leaves the fewest
@@ -634,6 +668,24 @@ impl ConceptBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compound_parts_are_heads_and_tails() {
+        let nouns: HashSet<String> = ["こーぷ共済", "全面的", "引落口座", "情報"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let parts = compound_parts(&nouns);
+        let wholes = |part: &str| parts.get(part).cloned().unwrap_or_default();
+        assert_eq!(wholes("共済"), ["こーぷ共済"]);
+        assert_eq!(wholes("こーぷ"), ["こーぷ共済"]);
+        assert_eq!(wholes("全面"), ["全面的"]);
+        assert_eq!(wholes("口座"), ["引落口座"]);
+        assert_eq!(wholes("引落"), ["引落口座"]);
+        // One-character tails and words without a compound are not parts.
+        assert!(wholes("的").is_empty());
+        assert!(wholes("情報").is_empty());
+    }
 
     #[test]
     fn one_edit_apart() {
