@@ -543,6 +543,19 @@ pub const DEGREE: &str = "どのくらい";
 /// Counters that follow a number in dates and durations.
 const DATE_COUNTERS: &[&str] = &["月", "日", "年", "か月", "ヶ月", "カ月", "時", "分"];
 
+/// Pronouns that ask (`何ですか`, `いつ届く`): content, unlike `私` or `これ`.
+const INTERROGATIVE_PRONOUNS: &[&str] = &[
+    "何",
+    "なに",
+    "なん",
+    "いつ",
+    "どこ",
+    "誰",
+    "だれ",
+    "どれ",
+    "どちら",
+];
+
 /// The word a conditional ending stands for in the term fields.
 pub const CONDITIONAL: &str = "もし";
 
@@ -567,7 +580,10 @@ pub fn is_content(pos: &[String], base: &str, surface: &str) -> bool {
         major,
         "名詞" | "動詞" | "形容詞" | "副詞" | "連体詞" | "感動詞" | ""
     );
+    // Interrogative pronouns (`何`, `いつ`, `どこ`) say what kind of answer is wanted.
+    let interrogative = minor == "代名詞" && INTERROGATIVE_PRONOUNS.contains(&base);
     let dependent = matches!(minor, "非自立" | "代名詞" | "接尾" | "数接続")
+        && !interrogative
         && !(major == "名詞" && minor == "接尾" && surface.chars().any(fold::is_kanji));
     let symbol_like = !surface.chars().any(char::is_alphanumeric);
     kept_class

@@ -62,7 +62,7 @@ pub struct Evidence {
 pub struct Verdict {
     /// The decision.
     pub decision: Decision,
-    /// `coverage × (0.25 + 0.75 × min(1, 2 × margin))`, in [0, 1].
+    /// `coverage³ × (0.25 + 0.75 × min(1, 2 × margin))`, in [0, 1].
     pub confidence: f32,
     /// Why, in words, for `explain`.
     pub reason: String,
@@ -92,7 +92,7 @@ pub fn decide(thresholds: &Thresholds, best: Option<&Evidence>, runner_up: f32) 
     };
     // `+ 0.0` turns a negative zero into zero.
     let confidence =
-        (best.coverage * (0.25 + 0.75 * (2.0 * margin).min(1.0))).clamp(0.0, 1.0) + 0.0;
+        (best.coverage.powi(3) * (0.25 + 0.75 * (2.0 * margin).min(1.0))).clamp(0.0, 1.0) + 0.0;
     let facts = format!(
         "coverage {:.2}, margin {:.2}, {:.1} shared concepts{}, confidence {:.2}",
         best.coverage,
