@@ -535,6 +535,9 @@ const STOP_WORDS: &[&str] = &[
     "もう",
     "ちょっと",
     "やる",
+    "関係",
+    "場合",
+    "説明",
 ];
 
 /// The interrogative `どのくらい`/`どれぐらい` (how much), as one term.

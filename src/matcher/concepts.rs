@@ -41,6 +41,7 @@ pub const QUESTION_WORDS: &[&str] = &[
     "なぜ",
     "何故",
     "どうして",
+    "なんで",
     "いつ",
     "どこ",
     "何",
@@ -653,7 +654,10 @@ impl ConceptBuilder {
             .collect();
         let found = self.segment(&kana);
         let kept = analyzed.into_iter().filter(|(term, _)| {
-            self.known_terms.contains(term) || !term.chars().all(analysis::fold::is_hiragana)
+            self.known_terms.contains(term)
+                || !term
+                    .chars()
+                    .all(|c| analysis::fold::is_hiragana(c) || c == 'ー')
         });
         let mut terms: Vec<(String, String)> = Vec::new();
         for (term, reading) in found.into_iter().chain(kept) {
