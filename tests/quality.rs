@@ -51,7 +51,7 @@ fn quality_does_not_drop_below_what_was_measured() {
         Floor {
             top1: 0.98,
             answered_correct: 0.89,
-            wrong_answer_rate_max: 0.013,
+            wrong_answer_rate_max: 0.011,
             oos_rejection: 0.97,
         },
     );
@@ -60,7 +60,7 @@ fn quality_does_not_drop_below_what_was_measured() {
         report(&matcher, "holdout.jsonl"),
         Floor {
             top1: 0.93,
-            answered_correct: 0.70,
+            answered_correct: 0.72,
             wrong_answer_rate_max: 0.028,
             oos_rejection: 0.97,
         },
@@ -77,8 +77,8 @@ fn each_spelling_problem_still_finds_its_entry() {
         ("しすてむはなおった？", "incident-overview"),
         // A part of the FAQ's compound: 共済 of コープ共済.
         ("共済のデータも対象？", "leaked-items"),
-        // An unknown compound's known head: 問合せ of 問合せ先.
-        ("問合せ先の番号", "contact"),
+        // An unknown compound's known head: 相談 of 相談先.
+        ("相談先の番号", "contact"),
         // Half-width katakana only, respelled like hiragana.
         ("ｵｼﾗｾﾊ ﾄﾞｺﾃﾞﾐﾙﾉ", "notification-method"),
         // どの (which items), not the どの of どのくらい (how likely).

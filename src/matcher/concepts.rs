@@ -26,6 +26,10 @@ pub struct Concept {
     pub reading: String,
     /// Term sequences that count as this concept (the word and its synonyms).
     pub alternatives: Vec<Vec<String>>,
+    /// For a compound the FAQ never uses, its known head and the head's synonyms:
+    /// partial evidence (`引落` for `引落日`: the same area, not the same thing).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub heads: Vec<Vec<String>>,
     /// Weight in coverage (inverse document frequency; zero for question words).
     pub weight: f32,
     /// Whether any FAQ phrasing uses it.
@@ -136,6 +140,8 @@ pub const CREDIT_PHRASING: f32 = 1.0;
 /// Credit for a concept found only in the answer text: answers mention many
 /// incidental words, so they are weaker evidence of what the entry is about.
 pub const CREDIT_ANSWER: f32 = 0.5;
+/// Credit for a concept found only through the head of its compound, in a phrasing.
+pub const CREDIT_HEAD: f32 = 0.5;
 /// Credit for an unknown word whose reading is one typo away from the entry's.
 pub const CREDIT_TYPO: f32 = 0.8;
 
@@ -311,10 +317,24 @@ impl Vocabulary {
             .iter()
             .any(|alt| alt.iter().all(|t| self.answer_terms.contains(t)))
             || (reading && self.answer_readings.contains(&concept.reading));
+        let head_in = |terms: &HashSet<String>| {
+            concept
+                .heads
+                .iter()
+                .any(|alt| alt.iter().all(|t| terms.contains(t)))
+        };
         if in_phrasings {
             CREDIT_PHRASING
         } else if in_answer {
             CREDIT_ANSWER
+        } else if concept
+            .heads
+            .iter()
+            .any(|alt| alt.iter().all(|t| self.phrasing_terms.contains_key(t)))
+        {
+            CREDIT_HEAD
+        } else if head_in(&self.answer_terms) {
+            CREDIT_HEAD * CREDIT_ANSWER
         } else if !concept.known
             && reading
             && concept.reading.chars().count() >= 5
@@ -403,6 +423,8 @@ pub struct Draft {
     pub reading: String,
     /// Accepted term sequences.
     pub alternatives: Vec<Vec<String>>,
+    /// See [`Concept::heads`].
+    pub heads: Vec<Vec<String>>,
 }
 
 impl ConceptBuilder {
@@ -531,9 +553,11 @@ impl ConceptBuilder {
                 Some(member) => (member.terms.len(), self.groups[member.group].clone()),
                 None => (1, vec![vec![terms[i].0.clone()]]),
             };
-            if member.is_none() && !no_synonyms {
-                alternatives.extend(self.head_of_unknown(&terms[i].0));
-            }
+            let heads = if member.is_none() && !no_synonyms {
+                self.head_of_unknown(&terms[i].0)
+            } else {
+                Vec::new()
+            };
             if !no_synonyms {
                 let wholes: Vec<Vec<String>> = alternatives
                     .iter()
@@ -558,6 +582,7 @@ impl ConceptBuilder {
                     text,
                     reading,
                     alternatives,
+                    heads,
                 });
             }
         }

@@ -663,6 +663,7 @@ impl Matcher {
                     text: draft.text,
                     reading: draft.reading,
                     alternatives: draft.alternatives,
+                    heads: draft.heads,
                     weight,
                     known,
                     interrogative,
@@ -765,6 +766,17 @@ impl Matcher {
                         BOOST_TERMS,
                     ),
                 });
+                if !concept.heads.is_empty() {
+                    clauses.push(Clause {
+                        field: index::PHRASING[0],
+                        text: format!("{} (head)", concept.text),
+                        query: any_of(
+                            fields.phrasing(FieldKind::Terms),
+                            &concept.heads,
+                            BOOST_TERMS * concepts::CREDIT_HEAD,
+                        ),
+                    });
+                }
             }
             // The answer text is searched for words no phrasing uses: where a
             // phrasing has the word, it already brings the entry in, and the
