@@ -63,7 +63,7 @@ struct Common {
     /// Compiled dictionary cache [default: <index>/dictionary].
     #[arg(long, global = true, env = "KOTAE_DICT_DIR")]
     dict_dir: Option<PathBuf>,
-    /// Least confidence for an answer [default: 0.25].
+    /// Least confidence for an answer [default: 0.26].
     #[arg(long, global = true, env = "KOTAE_ANSWER_CONFIDENCE")]
     answer_confidence: Option<f32>,
     /// Least coverage for a candidate to be offered [default: 0.3].

@@ -84,7 +84,7 @@ pub struct Thresholds {
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
-            answer_confidence: 0.25,
+            answer_confidence: 0.26,
             answer_min_concepts: 2,
             clarify_coverage: 0.3,
             unknown_word_weight: 0.6,

@@ -219,15 +219,22 @@ impl Analyzer {
             }
             let after = |test: fn(&Morpheme) -> bool| morphemes.last().is_some_and(test);
             let after_number = after(|p| p.pos.get(1).is_some_and(|minor| minor == "数"));
-            if after(|p| p.base == "どの" || p.base == "どれ")
+            // `どこまで` asks how far, not where; `どのくらい` how much, not which (so it
+            // does not pass for the `どの` of `どの情報`): each is one interrogative.
+            let merged = if after(|p| p.base == "どこ") && surface == "まで" {
+                Some((EXTENT, "ドコマデ"))
+            } else if after(|p| p.base == "どの" || p.base == "どれ")
                 && matches!(surface.as_str(), "くらい" | "ぐらい")
             {
-                // `どのくらい` asks how much, not which: one interrogative, so it does
-                // not pass for the `どの` of `どの情報`.
-                if let Some(p) = morphemes.last_mut() {
-                    p.base = DEGREE.to_string();
-                    p.reading = "ドノクライ".to_string();
-                }
+                Some((DEGREE, "ドノクライ"))
+            } else {
+                None
+            };
+            if let Some((word, word_reading)) = merged
+                && let Some(previous) = morphemes.last_mut()
+            {
+                previous.base = word.to_string();
+                previous.reading = word_reading.to_string();
                 content = false;
             }
             if after_number && DATE_COUNTERS.contains(&base.as_str()) {
@@ -538,10 +545,14 @@ const STOP_WORDS: &[&str] = &[
     "関係",
     "場合",
     "説明",
+    "想定",
 ];
 
 /// The interrogative `どのくらい`/`どれぐらい` (how much), as one term.
 pub const DEGREE: &str = "どのくらい";
+
+/// The interrogative `どこまで` (how far), as one term.
+pub const EXTENT: &str = "どこまで";
 
 /// Counters that follow a number in dates and durations.
 const DATE_COUNTERS: &[&str] = &["月", "日", "年", "か月", "ヶ月", "カ月", "時", "分"];

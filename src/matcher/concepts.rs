@@ -63,6 +63,7 @@ pub const QUESTION_WORDS: &[&str] = &[
     "どちら",
     "いかが",
     crate::analysis::DEGREE,
+    crate::analysis::EXTENT,
 ];
 
 /// Nouns that ask for a procedure (`方法`, `手続き`).

@@ -213,6 +213,14 @@ mod tests {
     }
 
     #[test]
+    fn a_tie_is_never_answered_however_complete() {
+        assert_eq!(
+            decision(evidence(10.0, 1.0, 3.0, true), 10.0),
+            Decision::Clarify
+        );
+    }
+
+    #[test]
     fn low_coverage_falls_back() {
         assert_eq!(
             decision(evidence(10.0, 0.1, 1.0, false), 0.0),
