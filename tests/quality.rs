@@ -52,17 +52,17 @@ fn quality_does_not_drop_below_what_was_measured() {
             top1: 0.96,
             answered_correct: 0.87,
             wrong_answer_rate_max: 0.015,
-            oos_rejection: 0.98,
+            oos_rejection: 0.97,
         },
     );
     check(
         "holdout.jsonl",
         report(&matcher, "holdout.jsonl"),
         Floor {
-            top1: 0.93,
-            answered_correct: 0.71,
-            wrong_answer_rate_max: 0.028,
-            oos_rejection: 0.97,
+            top1: 0.94,
+            answered_correct: 0.75,
+            wrong_answer_rate_max: 0.034,
+            oos_rejection: 0.94,
         },
     );
 }
