@@ -149,7 +149,7 @@ async fn clarify_offers_candidates_and_a_click_shows_that_answer() {
     let browser = Browser::start(390, 844).await;
     let client = browser.client();
     client.goto(&server.url("/")).await.unwrap();
-    ask(client, "カード").await;
+    ask(client, "情報は大丈夫？").await;
     let choice = wait_for(client, ".kotae-choice").await;
     let chosen = choice.text().await.unwrap();
     choice.click().await.unwrap();

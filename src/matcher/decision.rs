@@ -76,6 +76,11 @@ const ECHO_COVERAGE: f32 = 0.9;
 /// See [`ECHO_COVERAGE`].
 const ECHO_SIMILARITY: f32 = 0.7;
 
+/// A lead of less than this share of the best score is a tie: `情報は大丈夫？` fits
+/// the entries on cards, accounts and points alike, and kotae offers them rather
+/// than picking one by a hair.
+const TIE_MARGIN: f32 = 0.03;
+
 /// Decides from the best candidate's evidence and the runner-up's score.
 pub fn decide(thresholds: &Thresholds, best: Option<&Evidence>, runner_up: f32) -> Verdict {
     let Some(best) = best else {
@@ -124,6 +129,11 @@ pub fn decide(thresholds: &Thresholds, best: Option<&Evidence>, runner_up: f32) 
                 "fewer than {} shared concepts and not all of the question",
                 thresholds.answer_min_concepts
             ),
+        )
+    } else if margin < TIE_MARGIN {
+        (
+            Decision::Clarify,
+            format!("the runner-up is within {TIE_MARGIN:.2} of the best: a tie"),
         )
     } else if confidence < thresholds.answer_confidence {
         (
@@ -217,6 +227,18 @@ mod tests {
         assert_eq!(
             decision(evidence(10.0, 1.0, 3.0, true), 10.0),
             Decision::Clarify
+        );
+    }
+
+    #[test]
+    fn a_lead_by_a_hair_is_a_tie() {
+        assert_eq!(
+            decision(evidence(10.0, 1.0, 3.0, true), 9.8),
+            Decision::Clarify
+        );
+        assert_eq!(
+            decision(evidence(10.0, 1.0, 3.0, true), 8.0),
+            Decision::Answer
         );
     }
 
