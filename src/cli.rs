@@ -162,9 +162,9 @@ enum Command {
         /// Print one JSON line per question, then the report as the last line.
         #[arg(long)]
         json: bool,
-        /// Switch a mechanism off: reading, kana-gram, char-gram, synonyms, answer,
-        /// alternates, or a fold (kanji-numeral, okurigana, hiragana, long-vowel,
-        /// small-kana). Repeatable.
+        /// Switch a mechanism off: reading, kana-gram, char-gram, synonyms,
+        /// compounds, respelling, answer, alternates, or a fold (kanji-numeral,
+        /// okurigana, hiragana, long-vowel, small-kana). Repeatable.
         #[arg(long = "without", value_name = "MECHANISM")]
         without: Vec<String>,
     },
@@ -446,6 +446,8 @@ fn parse_without(names: &[String]) -> Result<(Ablation, HashSet<Fold>)> {
             "kana-gram" => drop(ablation.fields.insert(FieldKind::KanaGram)),
             "char-gram" => drop(ablation.fields.insert(FieldKind::CharGram)),
             "synonyms" => ablation.no_synonyms = true,
+            "compounds" => ablation.no_compounds = true,
+            "respelling" => ablation.no_respelling = true,
             "answer" => ablation.no_answer = true,
             "alternates" => ablation.no_alternates = true,
             other => match Fold::ALL.iter().find(|f| f.name() == other) {

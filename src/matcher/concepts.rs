@@ -519,21 +519,23 @@ impl ConceptBuilder {
         })
     }
 
-    /// The question's concepts, synonyms merged (unless `no_synonyms`), hiragana
-    /// respelled.
+    /// The question's concepts: synonyms merged, compounds expanded, all-kana text
+    /// respelled (each unless switched off in `ablation`).
     pub fn drafts(
         &self,
         analyzer: &Analyzer,
         analysis: &Analysis,
-        no_synonyms: bool,
+        ablation: &super::Ablation,
     ) -> Vec<Draft> {
+        let no_synonyms = ablation.no_synonyms;
+        let no_compounds = ablation.no_compounds;
         let mut terms: Vec<(String, String)> = analysis
             .terms
             .iter()
             .zip(&analysis.readings)
             .map(|(t, r)| (t.text.clone(), r.text.clone()))
             .collect();
-        if analysis::is_kana_heavy(&analysis.normalized) {
+        if !ablation.no_respelling && analysis::is_kana_heavy(&analysis.normalized) {
             terms = self.respell(analyzer, &analysis.normalized, terms);
         }
         let mut drafts: Vec<Draft> = Vec::new();
@@ -554,12 +556,12 @@ impl ConceptBuilder {
                 Some(member) => (member.terms.len(), self.groups[member.group].clone()),
                 None => (1, vec![vec![terms[i].0.clone()]]),
             };
-            let heads = if member.is_none() && !no_synonyms {
+            let heads = if member.is_none() && !no_compounds {
                 self.head_of_unknown(&terms[i].0)
             } else {
                 Vec::new()
             };
-            if !no_synonyms {
+            if !no_compounds {
                 let wholes: Vec<Vec<String>> = alternatives
                     .iter()
                     .filter_map(|alternative| match alternative.as_slice() {

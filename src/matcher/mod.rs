@@ -230,6 +230,10 @@ pub struct Ablation {
     pub fields: HashSet<FieldKind>,
     /// No synonym expansion.
     pub no_synonyms: bool,
+    /// No compound expansion (parts of the FAQ's compounds, heads of unknown ones).
+    pub no_compounds: bool,
+    /// All-kana questions are not respelled through the FAQ's readings.
+    pub no_respelling: bool,
     /// The answer text is not queried.
     pub no_answer: bool,
     /// The FAQ's alternates are left out of the index.
@@ -644,7 +648,7 @@ impl Matcher {
     /// The question's concepts, weighed by how rare they are in the FAQ.
     fn concepts(&self, analysis: &Analysis) -> Result<Vec<Concept>> {
         self.concepts
-            .drafts(&self.analyzer, analysis, self.ablation.no_synonyms)
+            .drafts(&self.analyzer, analysis, &self.ablation)
             .into_iter()
             .map(|draft| {
                 let interrogative = concepts::QUESTION_WORDS.contains(&draft.text.as_str());
