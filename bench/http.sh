@@ -2,7 +2,7 @@
 # HTTP benchmark: kotae's POST /api/ask against a trivial axum endpoint that parses
 # the same JSON and returns a fixed answer of the same size (examples/reference_server.rs).
 # Same load for both: wrk on loopback, a rotating mix of our tuning questions
-# (265 distinct), 16 and 64 connections, the server pinned to CPU 0 and wrk to CPU 1.
+# (all of them), 16 and 64 connections, the server pinned to CPU 0 and wrk to CPU 1.
 # Prints a markdown table and kotae's throughput as a share of the reference's.
 #   bash bench/http.sh [seconds per run, default 10]
 set -euo pipefail

@@ -236,27 +236,31 @@ impl Vocabulary {
             if phrasing_total <= 0.0 {
                 continue;
             }
-            let mut covered = vec![false; words.len()];
+            // Bit i: the phrasing's word i is one of the question's concepts.
+            let mut covered = 0u64;
             let mut matched = 0.0;
+            let position = |term: &str| words.iter().take(64).position(|w| w.term == term);
             for concept in concepts.iter().filter(|c| c.weight > 0.0) {
                 let mut hit = false;
                 for alternative in &concept.alternatives {
-                    let positions: Vec<usize> = alternative
-                        .iter()
-                        .filter_map(|t| words.iter().position(|w| w.term == *t))
-                        .collect();
-                    if positions.len() == alternative.len() {
-                        hit = true;
-                        for i in positions {
-                            covered[i] = true;
+                    let mut bits = 0u64;
+                    let all = alternative.iter().all(|t| match position(t) {
+                        Some(i) => {
+                            bits |= 1 << i;
+                            true
                         }
+                        None => false,
+                    });
+                    if all {
+                        hit = true;
+                        covered |= bits;
                     }
                 }
                 if use_readings && !concept.reading.is_empty() {
-                    for (i, word) in words.iter().enumerate() {
+                    for (i, word) in words.iter().take(64).enumerate() {
                         if word.reading == concept.reading {
                             hit = true;
-                            covered[i] = true;
+                            covered |= 1 << i;
                         }
                     }
                 }
@@ -267,9 +271,10 @@ impl Vocabulary {
             let question_share = (matched / question_total).min(1.0);
             let phrasing_share = words
                 .iter()
-                .zip(&covered)
-                .filter(|(_, c)| **c)
-                .map(|(w, _)| w.weight)
+                .take(64)
+                .enumerate()
+                .filter(|(i, _)| covered & (1 << i) != 0)
+                .map(|(_, w)| w.weight)
                 .sum::<f32>()
                 / phrasing_total;
             if question_share + phrasing_share > 0.0 {

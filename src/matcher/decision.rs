@@ -81,6 +81,14 @@ const ECHO_SIMILARITY: f32 = 0.7;
 /// than picking one by a hair.
 const TIE_MARGIN: f32 = 0.03;
 
+/// Whether the best candidate's topicality depends on its phrasing similarity: it
+/// is covered well enough to be an echo, and not topical by shared concepts or
+/// completeness alone. The matcher computes similarity only when this holds.
+pub fn needs_similarity(thresholds: &Thresholds, best: &Evidence) -> bool {
+    let topical_anyway = best.shared >= thresholds.answer_min_concepts as f32 || best.complete;
+    !topical_anyway && best.coverage >= ECHO_COVERAGE
+}
+
 /// Decides from the best candidate's evidence and the runner-up's score.
 pub fn decide(thresholds: &Thresholds, best: Option<&Evidence>, runner_up: f32) -> Verdict {
     let Some(best) = best else {
@@ -108,7 +116,7 @@ pub fn decide(thresholds: &Thresholds, best: Option<&Evidence>, runner_up: f32) 
     );
     let topical = best.shared >= thresholds.answer_min_concepts as f32
         || best.complete
-        || (best.coverage >= ECHO_COVERAGE && best.similarity >= ECHO_SIMILARITY);
+        || (needs_similarity(thresholds, best) && best.similarity >= ECHO_SIMILARITY);
     let (decision, why) = if best.coverage < thresholds.clarify_coverage || best.shared == 0.0 {
         (
             Decision::Fallback,
@@ -240,6 +248,26 @@ mod tests {
             decision(evidence(10.0, 1.0, 3.0, true), 8.0),
             Decision::Answer
         );
+    }
+
+    #[test]
+    fn an_echo_of_one_phrasing_is_topical_with_one_concept() {
+        let echo = Evidence {
+            similarity: 0.8,
+            ..evidence(10.0, 1.0, 1.0, false)
+        };
+        assert!(needs_similarity(&Thresholds::default(), &echo));
+        assert_eq!(decision(echo, 2.0), Decision::Answer);
+        let loose = Evidence {
+            similarity: 0.5,
+            ..echo
+        };
+        assert_eq!(decision(loose, 2.0), Decision::Clarify);
+        // Topical by shared concepts: similarity is not needed (nor computed).
+        assert!(!needs_similarity(
+            &Thresholds::default(),
+            &evidence(10.0, 1.0, 2.0, false)
+        ));
     }
 
     #[test]

@@ -473,10 +473,10 @@ impl Matcher {
                 } else {
                     0.0
                 };
-                let similarity = vocabulary.map_or(0.0, |v| v.similarity(&concepts, readings));
                 let evidence = Evidence {
                     score: coverage + RANK_BM25 * bm25 / best_bm25 + RANK_CENTRALITY * centrality,
-                    similarity,
+                    // Filled in below for the candidates that need it.
+                    similarity: 0.0,
                     centrality,
                     coverage,
                     shared: credits
@@ -495,6 +495,19 @@ impl Matcher {
             })
             .collect();
         scored.sort_by(|a, b| b.evidence.score.total_cmp(&a.evidence.score));
+        // Similarity can only change the decision for the best candidate, and only
+        // when the echo rule is what makes it topical; explain shows it for all.
+        let readings = !self.ablation.fields.contains(&FieldKind::Reading);
+        for (rank, s) in scored.iter_mut().enumerate() {
+            let decides = rank == 0 && decision::needs_similarity(&self.thresholds, &s.evidence);
+            if !(question.explain || decides) {
+                continue;
+            }
+            let id = &ranked[s.position].0;
+            if let Some(vocabulary) = self.vocabulary.get(id.as_str()) {
+                s.evidence.similarity = vocabulary.similarity(&concepts, readings);
+            }
+        }
 
         let mut candidates = Vec::new();
         let mut explained = Vec::new();
