@@ -43,10 +43,13 @@ use crate::index::{self, FaqIndex};
 
 mod concepts;
 mod decision;
+mod intent;
+mod vocabulary;
 
 pub use concepts::Concept;
-use concepts::{ConceptBuilder, Vocabulary};
+use concepts::ConceptBuilder;
 pub use decision::{Decision, Evidence, Verdict, decide};
+use vocabulary::Vocabulary;
 
 /// Relative weight of each field in the retrieval query.
 const BOOST_TERMS: f32 = 1.0;
@@ -424,7 +427,7 @@ impl Matcher {
         let ranked = self.retrieve(&Self::query(&clauses))?;
 
         let total_weight: f32 = concepts.iter().map(|c| c.weight).sum();
-        let procedural = concepts::asks_for_procedure(&analysis.morphemes);
+        let procedural = intent::asks_for_procedure(&analysis.morphemes);
         // A conditional ending (`いつになったら`) is not something an entry must
         // contain for the question to be fully covered.
         let counts_for_completeness =
@@ -456,7 +459,7 @@ impl Matcher {
                 let in_phrasings = credits
                     .iter()
                     .filter(|(i, c)| {
-                        *c >= concepts::CREDIT_PHRASING && counts_for_completeness(&concepts[*i])
+                        *c >= vocabulary::CREDIT_PHRASING && counts_for_completeness(&concepts[*i])
                     })
                     .count();
                 let vocabulary = self.vocabulary.get(id.as_str());
@@ -790,7 +793,7 @@ impl Matcher {
                         query: any_of(
                             fields.phrasing(FieldKind::Terms),
                             &concept.heads,
-                            BOOST_TERMS * concepts::CREDIT_HEAD,
+                            BOOST_TERMS * vocabulary::CREDIT_HEAD,
                         ),
                     });
                 }
