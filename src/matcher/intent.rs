@@ -36,7 +36,7 @@ const KNOWING_VERBS: &[&str] = &[
 ];
 
 /// Whether a text asks how to *do* something (`変更したい`, `チャージするには`,
-/// `返金方法`) rather than about what happened. This FAQ's entries answer the
+/// `返金方法`, `貯め方`) rather than about what happened. This FAQ's entries answer the
 /// latter; a procedure question sharing their words is a classic near miss.
 pub fn asks_for_procedure(morphemes: &[analysis::Morpheme]) -> bool {
     fn pos(m: &analysis::Morpheme) -> &str {
@@ -65,6 +65,11 @@ pub fn asks_for_procedure(morphemes: &[analysis::Morpheme]) -> bool {
             && i > 0
             && pos(&morphemes[i - 1]) == "動詞"
             && morphemes.get(i + 1).is_some_and(|n| n.surface == "は");
-        wants || how_to || PROCEDURE_NOUNS.contains(&m.base.as_str())
+        // `貯め方`, `選び方`: a verb stem and the suffix 方 (way of doing).
+        let way_of = m.base == "方"
+            && m.pos.get(1).is_some_and(|s| s == "接尾")
+            && i > 0
+            && pos(&morphemes[i - 1]) == "動詞";
+        wants || how_to || way_of || PROCEDURE_NOUNS.contains(&m.base.as_str())
     })
 }

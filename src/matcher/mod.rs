@@ -487,7 +487,17 @@ impl Matcher {
                         .filter(|(i, _)| !concepts[*i].interrogative)
                         .map(|(_, c)| c.min(1.0))
                         .sum(),
-                    complete: weighty > 0 && in_phrasings == weighty,
+                    // One word alone (`組合員になりたい`) is complete only for the entry
+                    // whose official question names it: an alternate mentioning it in
+                    // passing is not what the entry is about.
+                    complete: weighty > 0
+                        && in_phrasings == weighty
+                        && (weighty > 1
+                            || vocabulary.is_some_and(|v| {
+                                concepts.iter().any(|c| {
+                                    counts_for_completeness(c) && v.in_official_question(c)
+                                })
+                            })),
                     off_intent: procedural && !vocabulary.is_some_and(|v| v.procedural),
                 };
                 Scored {

@@ -31,6 +31,8 @@ pub struct Vocabulary {
     phrasings: u32,
     /// Each phrasing's words, for [`Vocabulary::similarity`].
     phrasing_words: Vec<Vec<PhrasingWord>>,
+    /// Terms of the official question (the first phrasing).
+    official_terms: HashSet<String>,
     answer_terms: HashSet<String>,
     answer_readings: HashSet<String>,
 }
@@ -61,6 +63,9 @@ impl Vocabulary {
                         weight: 1.0,
                     });
                 }
+            }
+            if vocabulary.phrasing_words.is_empty() {
+                vocabulary.official_terms = words.iter().map(|w| w.term.clone()).collect();
             }
             vocabulary.phrasing_words.push(words);
             let terms: HashSet<String> = analysis.terms.into_iter().map(|t| t.text).collect();
@@ -156,6 +161,14 @@ impl Vocabulary {
             }
         }
         best
+    }
+
+    /// Whether the entry's official question itself names `concept`.
+    pub fn in_official_question(&self, concept: &Concept) -> bool {
+        concept
+            .alternatives
+            .iter()
+            .any(|alt| alt.iter().all(|t| self.official_terms.contains(t)))
     }
 
     /// Share of the entry's phrasings that use `concept`, in [0, 1]: how central
