@@ -237,6 +237,18 @@ impl Analyzer {
                 previous.reading = word_reading.to_string();
                 content = false;
             }
+            let n = morphemes.len();
+            if base == "ある"
+                && n >= 2
+                && matches!(morphemes[n - 1].surface.as_str(), "が" | "か")
+                && matches!(morphemes[n - 2].base.as_str(), "何" | "なに")
+            {
+                // `何があった`, `何かあったの`: ある in the sense of 起きる (happen), the
+                // one content word of the question.
+                base = HAPPEN.to_string();
+                reading = "オキル".to_string();
+                content = true;
+            }
             if after_number && DATE_COUNTERS.contains(&base.as_str()) {
                 // `10月`, `3か月`: the number carries the meaning; the counter would
                 // make every date look like a rare shared word.
@@ -551,6 +563,9 @@ const STOP_WORDS: &[&str] = &[
 /// The interrogative `どのくらい`/`どれぐらい` (how much), as one term.
 pub const DEGREE: &str = "どのくらい";
 
+/// What `ある` stands for after `何が`/`何か` (`何があったの`): happen.
+const HAPPEN: &str = "起きる";
+
 /// The interrogative `どこまで` (how far), as one term.
 pub const EXTENT: &str = "どこまで";
 
@@ -633,6 +648,8 @@ mod tests {
         ("どのくらい漏れた", &["どのくらい", "漏れる"]),
         ("どの情報", &["どの", "情報"]),
         ("担当者と通話料", &["担当者", "通話料"]),
+        ("何があったの", &["何", "起きる"]),
+        ("情報がある", &["情報"]),
         (
             "ならっぴカードとeフレンズ",
             &["ならっぴかーど", "eふれんず"],
