@@ -62,7 +62,8 @@ pub struct Evidence {
 pub struct Verdict {
     /// The decision.
     pub decision: Decision,
-    /// `coverage³ × (0.25 + 0.75 × min(1, 2 × margin))`, in [0, 1].
+    /// `explained³ × (0.25 + 0.75 × min(1, 2 × margin))`, in [0, 1], where
+    /// `explained = max(coverage, shared concepts / 5)`.
     pub confidence: f32,
     /// Why, in words, for `explain`.
     pub reason: String,
@@ -80,6 +81,18 @@ const ECHO_SIMILARITY: f32 = 0.7;
 /// the entries on cards, accounts and points alike, and kotae offers them rather
 /// than picking one by a hair.
 const TIE_MARGIN: f32 = 0.03;
+
+/// Shared concepts that explain a question fully, whatever else it says.
+const SHARED_FOR_FULL: f32 = 5.0;
+
+/// How much of the question the entry explains: its coverage, or, for a long
+/// question, the number of concepts it shares. A worried paragraph (`昨日はがきが
+/// 届いて驚いています…口座からお金を引き出されませんか`) carries many words no entry
+/// has; five shared concepts still say which entry it is about. Out-of-scope
+/// paragraphs share one or two.
+fn explained_share(best: &Evidence) -> f32 {
+    best.coverage.max((best.shared / SHARED_FOR_FULL).min(1.0))
+}
 
 /// Whether the best candidate's topicality depends on its phrasing similarity: it
 /// is covered well enough to be an echo, and not topical by shared concepts or
@@ -104,8 +117,9 @@ pub fn decide(thresholds: &Thresholds, best: Option<&Evidence>, runner_up: f32) 
         0.0
     };
     // `+ 0.0` turns a negative zero into zero.
+    let explained = explained_share(best);
     let confidence =
-        (best.coverage.powi(3) * (0.25 + 0.75 * (2.0 * margin).min(1.0))).clamp(0.0, 1.0) + 0.0;
+        (explained.powi(3) * (0.25 + 0.75 * (2.0 * margin).min(1.0))).clamp(0.0, 1.0) + 0.0;
     let facts = format!(
         "coverage {:.2}, margin {:.2}, {:.1} shared concepts{}, confidence {:.2}",
         best.coverage,
@@ -268,6 +282,20 @@ mod tests {
             &Thresholds::default(),
             &evidence(10.0, 1.0, 2.0, false)
         ));
+    }
+
+    #[test]
+    fn a_long_question_sharing_many_concepts_is_answered() {
+        // Half of a rambling question's weight is context, but five concepts match.
+        assert_eq!(
+            decision(evidence(20.0, 0.5, 5.0, false), 8.0),
+            Decision::Answer
+        );
+        // The same coverage with two shared concepts is not enough.
+        assert_eq!(
+            decision(evidence(20.0, 0.5, 2.0, false), 8.0),
+            Decision::Clarify
+        );
     }
 
     #[test]

@@ -18,9 +18,10 @@
 //!   relative to the best. Two neighbouring entries sharing 漏えい/可能性 give a small
 //!   margin, and kotae offers both instead of picking one.
 //!
-//! `confidence = coverage³ × (0.25 + 0.75 × min(1, 2 × margin))`: with no margin even
-//! full coverage stays at 0.25, and every unexplained part of the question costs
-//! dearly (coverage 0.8 caps confidence at 0.51): an out-of-scope question that
+//! `confidence = explained³ × (0.25 + 0.75 × min(1, 2 × margin))`, where `explained`
+//! is the coverage (or, for a long question, shared concepts / 5): with no margin
+//! even full coverage stays at 0.25, and every unexplained part of the question
+//! costs dearly (0.8 caps confidence at 0.51): an out-of-scope question that
 //! borrows two of the notice's words still leaves its own topic unexplained.
 //! See [`Decision`] for the rules.
 
