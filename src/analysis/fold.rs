@@ -102,8 +102,16 @@ fn to_large_kana(c: char) -> char {
     }
 }
 
+/// Kanji digits, in value order.
+const KANJI_DIGITS: &str = "〇一二三四五六七八九";
+
+/// Whether `c` is a kanji numeral (`三`, `十`, `百`).
+pub fn is_kanji_numeral(c: char) -> bool {
+    KANJI_DIGITS.contains(c) || matches!(c, '十' | '百' | '千')
+}
+
 fn kanji_numeral(term: &str) -> String {
-    const DIGITS: &str = "〇一二三四五六七八九";
+    const DIGITS: &str = KANJI_DIGITS;
     let mut chars = term.chars();
     match (chars.next(), chars.next()) {
         (Some('十'), None) => "10".to_string(),

@@ -218,7 +218,12 @@ impl Analyzer {
                 content = true;
             }
             let after = |test: fn(&Morpheme) -> bool| morphemes.last().is_some_and(test);
-            let after_number = after(|p| p.pos.get(1).is_some_and(|minor| minor == "数"));
+            let after_number = after(|p| {
+                p.pos.get(1).is_some_and(|minor| minor == "数")
+                    && p.surface
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || fold::is_kanji_numeral(c))
+            });
             // `どこまで` asks how far, not where; `どのくらい` how much, not which (so it
             // does not pass for the `どの` of `どの情報`): each is one interrogative.
             let merged = if after(|p| p.base == "どこ") && surface == "まで" {
@@ -236,6 +241,16 @@ impl Analyzer {
                 previous.base = word.to_string();
                 previous.reading = word_reading.to_string();
                 content = false;
+            }
+            if matches!(base.as_str(), "いい" | "よい" | "良い")
+                && let Some(previous) = morphemes.last_mut()
+                && previous.base == CONDITIONAL
+                && previous.surface == "ば"
+            {
+                // `どうすればいい`, `電話すればよい`: asks what to do, not what if.
+                previous.base = previous.surface.clone();
+                previous.reading = "バ".to_string();
+                previous.content = false;
             }
             let n = morphemes.len();
             if base == "ある"
@@ -649,6 +664,9 @@ mod tests {
         ("どの情報", &["どの", "情報"]),
         ("担当者と通話料", &["担当者", "通話料"]),
         ("何があったの", &["何", "起きる"]),
+        ("何日", &["何日"]),
+        ("電話すればいいですか", &["電話"]),
+        ("漏れれば", &["漏れる", "もし"]),
         ("情報がある", &["情報"]),
         (
             "ならっぴカードとeフレンズ",

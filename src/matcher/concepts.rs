@@ -148,12 +148,27 @@ impl ConceptBuilder {
                     .into_iter()
                     .map(|t| t.text)
                     .collect();
-                if !terms.is_empty() && !analyzed.contains(&terms) {
-                    members.push(Member {
-                        terms: terms.clone(),
-                        group,
-                    });
-                    analyzed.push(terms);
+                // A member written in kanji also stands for its reading, for members
+                // who type the word in hiragana (`こわい`, `さくじょ`).
+                let reading: Vec<String> = match terms.as_slice() {
+                    [_] => analyzer
+                        .terms(word, FieldKind::Reading)?
+                        .into_iter()
+                        .map(|t| t.text)
+                        .filter(|r| {
+                            r.chars().count() >= 3 && r.chars().all(analysis::fold::is_hiragana)
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                for spelling in [terms, reading] {
+                    if !spelling.is_empty() && !analyzed.contains(&spelling) {
+                        members.push(Member {
+                            terms: spelling.clone(),
+                            group,
+                        });
+                        analyzed.push(spelling);
+                    }
                 }
             }
             groups.push(analyzed);

@@ -437,6 +437,7 @@ impl Matcher {
             .iter()
             .filter(|c| counts_for_completeness(c))
             .count();
+
         let best_bm25 = ranked
             .first()
             .map(|r| r.2)
