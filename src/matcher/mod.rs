@@ -759,10 +759,17 @@ impl Matcher {
         // Members the field does not contain are left out: they cannot match, and
         // each costs a term lookup.
         let any_of = |field, alternatives: &[Vec<String>], boost: f32| -> Box<dyn Query> {
+            // The field's own vocabulary: phrasing terms for phrasing fields, answer
+            // terms for the answer field.
+            let in_answer = field == fields.answer;
             let present = |alternative: &&Vec<String>| {
-                alternative
-                    .iter()
-                    .all(|t| self.doc_freq.contains_key(t) || self.answer_terms.contains(t))
+                alternative.iter().all(|t| {
+                    if in_answer {
+                        self.answer_terms.contains(t)
+                    } else {
+                        self.doc_freq.contains_key(t)
+                    }
+                })
             };
             let mut kept: Vec<&Vec<String>> = alternatives.iter().filter(present).collect();
             if kept.is_empty() {

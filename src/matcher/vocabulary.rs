@@ -244,19 +244,19 @@ impl Vocabulary {
 
 /// True when `a` and `b` differ by at most one insertion, deletion or substitution.
 fn within_one_edit(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > 1 {
+    let (a_len, b_len) = (a.chars().count(), b.chars().count());
+    if a_len.abs_diff(b_len) > 1 {
         return false;
     }
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let suffix = a[prefix..]
-        .iter()
+    let prefix = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let suffix = a
+        .chars()
         .rev()
-        .zip(b[prefix..].iter().rev())
+        .zip(b.chars().rev())
+        .take(a_len.min(b_len) - prefix)
         .take_while(|(x, y)| x == y)
         .count();
-    a.len().max(b.len()) - prefix - suffix <= 1
+    a_len.max(b_len) - prefix - suffix <= 1
 }
 
 #[cfg(test)]
