@@ -573,6 +573,9 @@ const STOP_WORDS: &[&str] = &[
     "場合",
     "説明",
     "想定",
+    "うち",
+    "まだ",
+    "具体的",
 ];
 
 /// The interrogative `どのくらい`/`どれぐらい` (how much), as one term.
