@@ -576,6 +576,7 @@ const STOP_WORDS: &[&str] = &[
     "うち",
     "まだ",
     "具体的",
+    "しれる",
 ];
 
 /// The interrogative `どのくらい`/`どれぐらい` (how much), as one term.
