@@ -10,9 +10,11 @@ use crate::config::Thresholds;
 /// Invariant: `Answer` is only decided when the best entry's evidence is *topical*:
 /// it shares at least `answer_min_concepts` of the question's concepts, or every
 /// concept of the question is in the entry's phrasings (`復旧はいつ？` for the
-/// entry on recovery), or the question echoes one of its phrasings closely.
+/// entry on recovery; a one-word question only for the entry whose official
+/// question names the word), or the question echoes one of its phrasings closely.
 /// A single shared word among other, unmatched words never suffices, whatever
-/// its rarity. The confidence must also reach `answer_confidence`.
+/// its rarity. The best must also lead the runner-up by at least [`TIE_MARGIN`],
+/// and the confidence must reach `answer_confidence`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
@@ -116,8 +118,8 @@ pub fn decide(thresholds: &Thresholds, best: Option<&Evidence>, runner_up: f32) 
     } else {
         0.0
     };
-    // `+ 0.0` turns a negative zero into zero.
     let explained = explained_share(best);
+    // `+ 0.0` turns a negative zero into zero.
     let confidence =
         (explained.powi(3) * (0.25 + 0.75 * (2.0 * margin).min(1.0))).clamp(0.0, 1.0) + 0.0;
     let facts = format!(
