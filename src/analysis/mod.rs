@@ -452,7 +452,7 @@ fn reading_or_surface(m: &Morpheme) -> &str {
 }
 
 impl Morpheme {
-    /// The reading of the base form (katakana), see [`base_reading`].
+    /// The reading of the base form (katakana), see `base_reading`.
     pub fn base_reading(&self) -> String {
         base_reading(self)
     }
@@ -620,7 +620,7 @@ fn is_conditional(pos: &[String], base: &str, surface: &str) -> bool {
 }
 
 /// Whether a morpheme is content: nouns, verbs, adjectives, adverbs, adnominals,
-/// interjections and unknown words, minus dependent forms and [`STOP_WORDS`].
+/// interjections and unknown words, minus dependent forms and `STOP_WORDS`.
 pub fn is_content(pos: &[String], base: &str, surface: &str) -> bool {
     let major = pos.first().map(String::as_str).unwrap_or("");
     let minor = pos.get(1).map(String::as_str).unwrap_or("");

@@ -13,7 +13,7 @@ use crate::config::Thresholds;
 /// entry on recovery; a one-word question only for the entry whose official
 /// question names the word), or the question echoes one of its phrasings closely.
 /// A single shared word among other, unmatched words never suffices, whatever
-/// its rarity. The best must also lead the runner-up by at least [`TIE_MARGIN`],
+/// its rarity. The best must also lead the runner-up by at least 3 % (a tie),
 /// and the confidence must reach `answer_confidence`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
