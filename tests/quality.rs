@@ -67,6 +67,12 @@ fn quality_does_not_drop_below_what_was_measured() {
     );
 }
 
+/// The shipped matcher's reply to `text`, with three candidates.
+fn ask(matcher: &Matcher, text: &str) -> kotae::matcher::Reply {
+    let question = kotae::matcher::Question::new(text, 3, false, &Default::default()).unwrap();
+    matcher.ask(&question).unwrap()
+}
+
 /// One question per spelling problem a mechanism exists for, with the entry it
 /// must rank first: what each mechanism is for, as a stranger can read it.
 #[test]
@@ -85,8 +91,7 @@ fn each_spelling_problem_still_finds_its_entry() {
         ("どの情報が漏れたかもしれないの", "leaked-items"),
     ];
     for (text, expected) in cases {
-        let question = kotae::matcher::Question::new(text, 3, false, &Default::default()).unwrap();
-        let reply = matcher.ask(&question).unwrap();
+        let reply = ask(&matcher, text);
         let first = reply.candidates.first().map(|c| c.id.as_str());
         assert_eq!(first, Some(expected), "{text}: {}", reply.reason);
     }
@@ -108,8 +113,7 @@ fn near_misses_are_not_answered() {
         "情報は大丈夫？",
     ];
     for text in cases {
-        let question = kotae::matcher::Question::new(text, 3, false, &Default::default()).unwrap();
-        let reply = matcher.ask(&question).unwrap();
+        let reply = ask(&matcher, text);
         assert_ne!(
             reply.decision,
             kotae::matcher::Decision::Answer,

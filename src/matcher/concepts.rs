@@ -143,16 +143,13 @@ impl ConceptBuilder {
         for (group, words) in faq.synonyms.iter().enumerate() {
             let mut analyzed = Vec::new();
             for word in words {
-                let terms: Vec<String> = analyzer
-                    .terms(word, FieldKind::Terms)?
-                    .into_iter()
-                    .map(|t| t.text)
-                    .collect();
+                let analysis = analyzer.analyze(word)?;
+                let terms: Vec<String> = analysis.terms.into_iter().map(|t| t.text).collect();
                 // A member written in kanji also stands for its reading, for members
                 // who type the word in hiragana (`こわい`, `さくじょ`).
                 let reading: Vec<String> = match terms.as_slice() {
-                    [_] => analyzer
-                        .terms(word, FieldKind::Reading)?
+                    [_] => analysis
+                        .readings
                         .into_iter()
                         .map(|t| t.text)
                         .filter(|r| {

@@ -337,12 +337,12 @@ impl Matcher {
         let doc_freq = term_frequencies(&searcher, index.fields.phrasing(FieldKind::Terms))?;
         for words in vocabulary.values_mut() {
             words.weigh(|term| {
-                let df = doc_freq.get(term).copied().unwrap_or(1).max(1) as f32;
-                let idf = (1.0 + (phrasings as f32 - df + 0.5) / (df + 0.5)).ln();
+                let df = doc_freq.get(term).copied().unwrap_or(1).max(1);
+                let weight = idf(phrasings as f32, df as f32);
                 if concepts::QUESTION_WORDS.contains(&term) {
-                    idf * INTERROGATIVE_WEIGHT
+                    weight * INTERROGATIVE_WEIGHT
                 } else {
-                    idf
+                    weight
                 }
             });
         }
@@ -437,7 +437,6 @@ impl Matcher {
             .iter()
             .filter(|c| counts_for_completeness(c))
             .count();
-
         let best_bm25 = ranked
             .first()
             .map(|r| r.2)
@@ -445,6 +444,7 @@ impl Matcher {
             .max(f32::MIN_POSITIVE);
         // Rank fusion: coverage says how much of the question an entry explains,
         // BM25 how specifically one of its phrasings matches.
+        let readings = !self.ablation.fields.contains(&FieldKind::Reading);
         let mut scored: Vec<Scored> = ranked
             .iter()
             .take(RERANK)
@@ -465,7 +465,6 @@ impl Matcher {
                     })
                     .count();
                 let vocabulary = self.vocabulary.get(id.as_str());
-                let readings = !self.ablation.fields.contains(&FieldKind::Reading);
                 let centrality = if total_weight > 0.0 {
                     credits
                         .iter()
@@ -512,7 +511,6 @@ impl Matcher {
         scored.sort_by(|a, b| b.evidence.score.total_cmp(&a.evidence.score));
         // Similarity can only change the decision for the best candidate, and only
         // when the echo rule is what makes it topical; explain shows it for all.
-        let readings = !self.ablation.fields.contains(&FieldKind::Reading);
         for (rank, s) in scored.iter_mut().enumerate() {
             let decides = rank == 0 && decision::needs_similarity(&self.thresholds, &s.evidence);
             if !(question.explain || decides) {
@@ -717,10 +715,12 @@ impl Matcher {
                 best_df = Some(best_df.map_or(df_min, |b: u64| b.max(df_min)));
             }
         }
-        let idf = |df: f32| (1.0 + (self.phrasings - df + 0.5) / (df + 0.5)).ln();
         Ok(match best_df {
-            Some(df) => (idf(df as f32), true),
-            None => (idf(1.0) * self.thresholds.unknown_word_weight, false),
+            Some(df) => (idf(self.phrasings, df as f32), true),
+            None => (
+                idf(self.phrasings, 1.0) * self.thresholds.unknown_word_weight,
+                false,
+            ),
         })
     }
 
@@ -985,6 +985,12 @@ impl Matcher {
             clauses: scores,
         })
     }
+}
+
+/// BM25's inverse document frequency of a term found in `df` of `phrasings`
+/// phrasing documents: the rarity weight of question concepts and phrasing words.
+fn idf(phrasings: f32, df: f32) -> f32 {
+    (1.0 + (phrasings - df + 0.5) / (df + 0.5)).ln()
 }
 
 /// Document frequency of every term of `field`, summed over segments.
