@@ -553,6 +553,10 @@ const STOP_WORDS: &[&str] = &[
     // Fillers of worried, rambling questions: they say how, not what.
     "結局",
     "本当",
+    "本当に",
+    "ほんとに",
+    "今回",
+    "今度",
     "全部",
     "すぐ",
     "必要",
@@ -608,7 +612,7 @@ const INTERROGATIVE_PRONOUNS: &[&str] = &[
 pub const CONDITIONAL: &str = "もし";
 
 /// Whether a morpheme is a conditional ending: `たら`/`だら`, the particle `ば`,
-/// or `なら`.
+/// `なら`, or the conjunctive `と` (`漏れるとどうなる`; not the quoting `と`).
 fn is_conditional(pos: &[String], base: &str, surface: &str) -> bool {
     let major = pos.first().map(String::as_str).unwrap_or("");
     (major == "助動詞"
@@ -617,6 +621,7 @@ fn is_conditional(pos: &[String], base: &str, surface: &str) -> bool {
             ("た", "たら") | ("だ", "だら") | ("だ", "なら")
         ))
         || (major == "助詞" && surface == "ば")
+        || (major == "助詞" && pos.get(1).is_some_and(|p| p == "接続助詞") && surface == "と")
 }
 
 /// Whether a morpheme is content: nouns, verbs, adjectives, adverbs, adnominals,
@@ -671,6 +676,9 @@ mod tests {
         ("何日", &["何日"]),
         ("電話すればいいですか", &["電話"]),
         ("漏れれば", &["漏れる", "もし"]),
+        ("漏れるとどうなる", &["漏れる", "もし", "どう"]),
+        ("漏れたと聞いた", &["漏れる", "聞く"]),
+        ("本当に今回漏れたの", &["漏れる"]),
         ("情報がある", &["情報"]),
         (
             "ならっぴカードとeフレンズ",

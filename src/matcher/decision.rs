@@ -11,7 +11,9 @@ use crate::config::Thresholds;
 /// it shares at least `answer_min_concepts` of the question's concepts, or every
 /// concept of the question is in the entry's phrasings (`復旧はいつ？` for the
 /// entry on recovery; a one-word question only for the entry whose official
-/// question names the word), or the question echoes one of its phrasings closely.
+/// question names the word; a question asking how something stands, `どう`, about
+/// words only this entry's phrasings have), or the question echoes one of its
+/// phrasings closely.
 /// A single shared word among other, unmatched words never suffices, whatever
 /// its rarity. The best must also lead the runner-up by at least 3 % (a tie),
 /// and the confidence must reach `answer_confidence`.
@@ -53,7 +55,8 @@ pub struct Evidence {
     pub centrality: f32,
     /// Concepts shared, counting one found only in the answer text as half.
     pub shared: f32,
-    /// Whether every concept of the question was found in the entry's phrasings.
+    /// Whether every concept of the question was found in the entry's phrasings
+    /// (but `どう` when no other candidate has the question's other words).
     pub complete: bool,
     /// The question asks how to do something, and none of the entry's phrasings do.
     pub off_intent: bool,

@@ -70,6 +70,10 @@ const RANK_BM25: f32 = 0.5;
 /// Weight of centrality (how many of an entry's phrasings use the question's
 /// concepts) in the fused ranking score: it separates neighbours that share words.
 const RANK_CENTRALITY: f32 = 0.5;
+/// Weight, for a question asking *which things* (`何の情報が漏れたの`), of the share
+/// of an entry's phrasings that ask the same way: `漏れた情報は何ですか` and
+/// `情報は漏れたのですか` share every word and want different entries.
+const RANK_WHICH: f32 = 0.5;
 
 /// Longest answer excerpt shown by staff search, in characters.
 const SNIPPET_CHARS: usize = 120;
@@ -198,6 +202,10 @@ pub struct ClauseScore {
     /// BM25 score (boost included).
     pub score: f32,
 }
+
+/// Question words that ask how something stands (`どうなりますか`), which any entry
+/// about that thing answers; `いくら` or `いつ` ask for a fact it may not state.
+const STATUS_QUESTION_WORDS: &[&str] = &["どう", "いかが"];
 
 /// A retrieved entry with its evidence, before the final ranking.
 struct Scored {
@@ -429,6 +437,7 @@ impl Matcher {
 
         let total_weight: f32 = concepts.iter().map(|c| c.weight).sum();
         let procedural = intent::asks_for_procedure(&analysis.morphemes);
+        let which = intent::asks_which(&analysis.morphemes);
         // A conditional ending (`いつになったら`) is not something an entry must
         // contain for the question to be fully covered.
         let counts_for_completeness =
@@ -478,7 +487,14 @@ impl Matcher {
                     0.0
                 };
                 let evidence = Evidence {
-                    score: coverage + RANK_BM25 * bm25 / best_bm25 + RANK_CENTRALITY * centrality,
+                    score: coverage
+                        + RANK_BM25 * bm25 / best_bm25
+                        + RANK_CENTRALITY * centrality
+                        + if which {
+                            RANK_WHICH * vocabulary.map_or(0.0, |v| v.which_share)
+                        } else {
+                            0.0
+                        },
                     // Filled in below for the candidates that need it.
                     similarity: 0.0,
                     centrality,
@@ -508,6 +524,9 @@ impl Matcher {
                 }
             })
             .collect();
+        if let Some(owner) = sole_owner(&concepts, &scored, counts_for_completeness) {
+            scored[owner].evidence.complete = true;
+        }
         scored.sort_by(|a, b| b.evidence.score.total_cmp(&a.evidence.score));
         // Similarity can only change the decision for the best candidate, and only
         // when the echo rule is what makes it topical; explain shows it for all.
@@ -985,6 +1004,45 @@ impl Matcher {
             clauses: scores,
         })
     }
+}
+
+/// The candidate that is the only one to have every word of a question asking how
+/// something stands (`あったかポイントはどうなりますか`), in its phrasings: the
+/// question is fully about that entry, though no phrasing has its question word.
+/// `None` when the question asks anything but how it stands, or when another
+/// candidate shares one of its words.
+fn sole_owner(
+    concepts: &[Concept],
+    scored: &[Scored],
+    counts_for_completeness: impl Fn(&Concept) -> bool,
+) -> Option<usize> {
+    let (asked, subject): (Vec<usize>, Vec<usize>) = (0..concepts.len())
+        .filter(|&i| counts_for_completeness(&concepts[i]))
+        .partition(|&i| concepts[i].interrogative);
+    let asks_status = !asked.is_empty()
+        && asked
+            .iter()
+            .all(|&i| STATUS_QUESTION_WORDS.contains(&concepts[i].text.as_str()));
+    if !asks_status || subject.is_empty() {
+        return None;
+    }
+    let owner_of = |i: usize| -> Option<usize> {
+        let mut holders = scored
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.credits.iter().any(|(c, _)| *c == i));
+        let (owner, s) = holders.next()?;
+        let in_phrasings = s
+            .credits
+            .iter()
+            .any(|(c, credit)| *c == i && *credit >= vocabulary::CREDIT_PHRASING);
+        (in_phrasings && holders.next().is_none()).then_some(owner)
+    };
+    let owner = owner_of(subject[0])?;
+    subject[1..]
+        .iter()
+        .all(|&i| owner_of(i) == Some(owner))
+        .then_some(owner)
 }
 
 /// BM25's inverse document frequency of a term found in `df` of `phrasings`

@@ -5,7 +5,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::concepts::Concept;
-use super::intent::asks_for_procedure;
+use super::intent::{asks_for_procedure, asks_which};
 use crate::analysis::Analyzer;
 use crate::error::Result;
 
@@ -24,6 +24,8 @@ pub const CREDIT_TYPO: f32 = 0.8;
 pub struct Vocabulary {
     /// Whether one of the entry's phrasings asks for a procedure.
     pub procedural: bool,
+    /// Share of the entry's phrasings that ask which things (`どんな情報`), in [0, 1].
+    pub which_share: f32,
     /// Term → number of the entry's phrasings that use it.
     phrasing_terms: HashMap<String, u32>,
     /// Reading → number of the entry's phrasings that use it.
@@ -53,6 +55,9 @@ impl Vocabulary {
         for text in phrasings {
             let analysis = analyzer.analyze(text)?;
             vocabulary.procedural |= asks_for_procedure(&analysis.morphemes);
+            if asks_which(&analysis.morphemes) {
+                vocabulary.which_share += 1.0;
+            }
             vocabulary.phrasings += 1;
             let mut words: Vec<PhrasingWord> = Vec::new();
             for (term, reading) in analysis.terms.iter().zip(&analysis.readings) {
@@ -77,6 +82,7 @@ impl Vocabulary {
                 *vocabulary.phrasing_readings.entry(reading).or_default() += 1;
             }
         }
+        vocabulary.which_share /= vocabulary.phrasings.max(1) as f32;
         let analysis = analyzer.analyze(answer)?;
         vocabulary
             .answer_terms
