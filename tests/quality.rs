@@ -95,6 +95,8 @@ fn each_spelling_problem_still_finds_its_entry() {
         ("個人情報が漏れるとどうなるの", "leak-impact"),
         // Only one entry knows the word; どう asks how it stands.
         ("スマイルポイントはどうなりますか", "investment-points"),
+        // かどうか asks whether it leaked, not how.
+        ("個人情報が漏れたかどうか知りたい", "leak-possibility"),
     ];
     for (text, expected) in cases {
         let reply = ask(&matcher, text);
@@ -117,6 +119,10 @@ fn near_misses_are_not_answered() {
         "引落日はいつですか",
         // Only one entry knows 出資金, but いくら asks an amount it does not state.
         "出資金はいくらから",
+        // The entry on deleting data answers that procedure, not re-registering.
+        "電話番号を登録し直したい",
+        // The entry on cards lacks できる, the question's predicate.
+        "クレジットカード払いはできますか",
         // Three entries fit equally: a tie is offered, not picked.
         "情報は大丈夫？",
     ];

@@ -264,6 +264,17 @@ impl Analyzer {
                 reading = "オキル".to_string();
                 content = true;
             }
+            // `漏れたかどうか`: whether, not the interrogative how.
+            if surface == "か"
+                && n >= 2
+                && morphemes[n - 1].base == "どう"
+                && morphemes[n - 2].surface == "か"
+            {
+                morphemes[n - 1].content = false;
+            }
+            if base == "どうか" && n >= 1 && morphemes[n - 1].surface == "か" {
+                content = false;
+            }
             if after_number && DATE_COUNTERS.contains(&base.as_str()) {
                 // `10月`, `3か月`: the number carries the meaning; the counter would
                 // make every date look like a rare shared word.
@@ -554,6 +565,8 @@ const STOP_WORDS: &[&str] = &[
     "結局",
     "本当",
     "本当に",
+    "簡単",
+    "簡単に",
     "ほんとに",
     "今回",
     "今度",
@@ -677,6 +690,8 @@ mod tests {
         ("電話すればいいですか", &["電話"]),
         ("漏れれば", &["漏れる", "もし"]),
         ("漏れるとどうなる", &["漏れる", "もし", "どう"]),
+        ("漏れたかどうか知りたい", &["漏れる"]),
+        ("漏れたかどうか教えて", &["漏れる"]),
         ("漏れたと聞いた", &["漏れる", "聞く"]),
         ("本当に今回漏れたの", &["漏れる"]),
         ("情報がある", &["情報"]),

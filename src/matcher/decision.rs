@@ -15,8 +15,10 @@ use crate::config::Thresholds;
 /// words only this entry's phrasings have), or the question echoes one of its
 /// phrasings closely.
 /// A single shared word among other, unmatched words never suffices, whatever
-/// its rarity. The best must also lead the runner-up by at least 3 % (a tie),
-/// and the confidence must reach `answer_confidence`.
+/// its rarity; when the entry lacks the question's main predicate, a word the FAQ
+/// uses elsewhere, only three shared concepts do. The best must also lead the
+/// runner-up by at least 3 % (a tie), and the confidence must reach
+/// `answer_confidence`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
@@ -60,6 +62,9 @@ pub struct Evidence {
     pub complete: bool,
     /// The question asks how to do something, and none of the entry's phrasings do.
     pub off_intent: bool,
+    /// The question's main predicate, a word the FAQ knows, is not among the
+    /// entry's words.
+    pub predicate_missing: bool,
 }
 
 /// The outcome of [`decide`].
@@ -86,6 +91,11 @@ const ECHO_SIMILARITY: f32 = 0.7;
 /// the entries on cards, accounts and points alike, and kotae offers them rather
 /// than picking one by a hair.
 const TIE_MARGIN: f32 = 0.03;
+
+/// Shared concepts that make an entry topical though it lacks the question's main
+/// predicate (a verb the FAQ uses elsewhere): `クレジットカード払いはできますか`
+/// shares two nouns with the entry on cards and asks something else.
+const SHARED_WITHOUT_PREDICATE: f32 = 3.0;
 
 /// Shared concepts that explain a question fully, whatever else it says.
 const SHARED_FOR_FULL: f32 = 5.0;
@@ -133,9 +143,12 @@ pub fn decide(thresholds: &Thresholds, best: Option<&Evidence>, runner_up: f32) 
         if best.complete { " (all of them)" } else { "" },
         confidence
     );
-    let topical = best.shared >= thresholds.answer_min_concepts as f32
-        || best.complete
-        || (needs_similarity(thresholds, best) && best.similarity >= ECHO_SIMILARITY);
+    // Without the question's predicate, its nouns alone must say which entry it is.
+    let predicate_ok = !best.predicate_missing || best.shared >= SHARED_WITHOUT_PREDICATE;
+    let topical = predicate_ok
+        && (best.shared >= thresholds.answer_min_concepts as f32
+            || best.complete
+            || (needs_similarity(thresholds, best) && best.similarity >= ECHO_SIMILARITY));
     let (decision, why) = if best.coverage < thresholds.clarify_coverage || best.shared == 0.0 {
         (
             Decision::Fallback,
@@ -193,7 +206,18 @@ mod tests {
             shared,
             complete,
             off_intent: false,
+            predicate_missing: false,
         }
+    }
+
+    #[test]
+    fn an_entry_without_the_questions_predicate_needs_three_shared_concepts() {
+        let lacking = |shared| Evidence {
+            predicate_missing: true,
+            ..evidence(20.0, 0.8, shared, true)
+        };
+        assert_eq!(decision(lacking(2.0), 2.0), Decision::Clarify);
+        assert_eq!(decision(lacking(3.0), 2.0), Decision::Answer);
     }
 
     #[test]

@@ -35,43 +35,139 @@ const KNOWING_VERBS: &[&str] = &[
     "連絡",
 ];
 
-/// Whether a text asks how to *do* something (`変更したい`, `チャージするには`,
-/// `返金方法`, `貯め方`) rather than about what happened. This FAQ's entries answer the
-/// latter; a procedure question sharing their words is a classic near miss.
-pub fn asks_for_procedure(morphemes: &[analysis::Morpheme]) -> bool {
+/// Verbs that only carry the request or the voice of the action before them
+/// (`削除してもらいたい`, `消してほしい`): the action is the word before.
+const AUXILIARY_VERBS: &[&str] = &[
+    "する",
+    "もらう",
+    "いただく",
+    "頂く",
+    "くれる",
+    "くださる",
+    "下さる",
+    "れる",
+    "られる",
+    "せる",
+    "させる",
+    "いる",
+    "おる",
+    "お願い",
+    "願う",
+    "頼む",
+    "希望",
+];
+
+/// Interrogatives that, with `できる`, ask where or how to do something.
+const WHERE_OR_HOW: &[&str] = &["どこ", "どう", "どうやって", "どのよう", "どちら"];
+
+/// What a procedure question asks to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Procedure {
+    /// The text does not ask how to do something.
+    None,
+    /// It asks how to do something it does not name (`方法を教えて`).
+    Unnamed,
+    /// It asks how to do this: the action's term (`削除`, `変更`).
+    Action(String),
+}
+
+impl Procedure {
+    /// Whether the text asks for a procedure at all.
+    pub fn is_some(&self) -> bool {
+        *self != Procedure::None
+    }
+}
+
+/// What a text asks to *do* (`変更したい` → `変更`, `チャージするには`, `返金方法`,
+/// `貯め方`), as opposed to asking about what happened. This FAQ's entries answer
+/// the latter, and the one that answers a procedure (`削除してもらいたい`) answers
+/// that procedure only: a question sharing their words but asking another is a
+/// classic near miss.
+pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
+    let morphemes = &analysis.morphemes;
     fn pos(m: &analysis::Morpheme) -> &str {
         m.pos.first().map(String::as_str).unwrap_or("")
     }
-    morphemes.iter().enumerate().any(|(i, m)| {
-        let previous_verb = morphemes[..i].iter().rev().find(|p| {
-            pos(p) == "動詞" || (pos(p) == "名詞" && p.pos.get(1).is_some_and(|s| s == "サ変接続"))
+    let is_action = |m: &analysis::Morpheme| {
+        pos(m) == "動詞" || (pos(m) == "名詞" && m.pos.get(1).is_some_and(|s| s == "サ変接続"))
+    };
+    // `削除してもらう`, `登録し直す`: verbs that carry the request or the aspect.
+    let is_auxiliary = |m: &analysis::Morpheme| {
+        AUXILIARY_VERBS.contains(&m.base.as_str())
+            || (pos(m) == "動詞" && m.pos.get(1).is_some_and(|s| s == "非自立"))
+    };
+    let term_at = |m: &analysis::Morpheme| {
+        analysis
+            .terms
+            .iter()
+            .find(|t| t.start == m.start)
+            .map_or(Procedure::Unnamed, |t| Procedure::Action(t.text.clone()))
+    };
+    // The nearest action before `i`, past auxiliaries.
+    let action_before = |i: usize| {
+        morphemes[..i]
+            .iter()
+            .rev()
+            .filter(|p| is_action(p))
+            .find(|p| !is_auxiliary(p))
+    };
+    for (i, m) in morphemes.iter().enumerate() {
+        // `Vたい`; a concessive `たいけれど` is not the request
+        // (`続けたいけれど、消せますか`).
+        let concessive = morphemes.get(i + 1).is_some_and(|n| {
+            matches!(
+                n.base.as_str(),
+                "けれど" | "けれども" | "けど" | "が" | "のに"
+            ) && n.pos.get(1).is_some_and(|s| s == "接続助詞")
         });
-        let wants = m.base == "たい"
-            && pos(m) == "助動詞"
-            && previous_verb.is_some_and(|v| {
-                let verb = if v.base == "する" {
-                    morphemes[..i]
-                        .iter()
-                        .rev()
-                        .nth(1)
-                        .map(|n| n.base.as_str())
-                        .unwrap_or("")
-                } else {
-                    v.base.as_str()
-                };
-                !KNOWING_VERBS.contains(&verb) && !KNOWING_VERBS.contains(&v.base.as_str())
-            });
-        let how_to = m.surface == "に"
-            && i > 0
-            && pos(&morphemes[i - 1]) == "動詞"
-            && morphemes.get(i + 1).is_some_and(|n| n.surface == "は");
-        // `貯め方`, `選び方`: a verb stem and the suffix 方 (way of doing).
-        let way_of = m.base == "方"
-            && m.pos.get(1).is_some_and(|s| s == "接尾")
-            && i > 0
-            && pos(&morphemes[i - 1]) == "動詞";
-        wants || how_to || way_of || PROCEDURE_NOUNS.contains(&m.base.as_str())
-    })
+        // `登録はどこからできますか`, `どうすれば削除できますか`: where or how one
+        // can do the action.
+        let asks_where_or_how = morphemes[..i]
+            .iter()
+            .any(|p| WHERE_OR_HOW.contains(&p.base.as_str()));
+        let wants = (m.base == "たい" && pos(m) == "助動詞" && !concessive)
+            || (m.base == "できる" && pos(m) == "動詞" && asks_where_or_how);
+        // Unless it only asks to know or to talk (`知りたい`, `どこで確認できますか`).
+        if wants
+            && let Some(action) = action_before(i)
+            && !KNOWING_VERBS.contains(&action.base.as_str())
+        {
+            return term_at(action);
+        }
+        let previous = i.checked_sub(1).map(|p| &morphemes[p]);
+        // `Vには` (how to V) and `V方` (way of V-ing).
+        let how_to = m.surface == "に" && morphemes.get(i + 1).is_some_and(|n| n.surface == "は");
+        let way_of = m.base == "方" && m.pos.get(1).is_some_and(|s| s == "接尾");
+        if (how_to || way_of) && previous.is_some_and(|p| pos(p) == "動詞") {
+            return action_before(i).map_or(Procedure::Unnamed, term_at);
+        }
+        // `返金方法`, `通知の方法`: the noun before, if any.
+        if PROCEDURE_NOUNS.contains(&m.base.as_str()) {
+            let before = match previous {
+                Some(p) if p.surface == "の" => i.checked_sub(2).map(|p| &morphemes[p]),
+                other => other,
+            };
+            return before
+                .filter(|p| is_action(p) && !is_auxiliary(p))
+                .map_or(Procedure::Unnamed, term_at);
+        }
+    }
+    Procedure::None
+}
+
+/// The term of the question's main predicate: its last content verb or adjective,
+/// or verbal noun (`捨てる`, `できる`, `削除`), if it has one.
+pub fn predicate(analysis: &analysis::Analysis) -> Option<String> {
+    let m = analysis.morphemes.iter().rev().find(|m| {
+        m.content
+            && (m.pos.first().is_some_and(|p| p == "動詞" || p == "形容詞")
+                || m.pos.get(1).is_some_and(|p| p == "サ変接続"))
+    })?;
+    analysis
+        .terms
+        .iter()
+        .find(|t| t.start == m.start)
+        .map(|t| t.text.clone())
 }
 
 /// The interrogative pronoun *what* (`何の情報`, `何が漏れた`).
@@ -175,16 +271,29 @@ mod tests {
         assert!(!which("氏名も対象ですか"));
     }
 
+    fn procedure_of(text: &str) -> Procedure {
+        procedure(&analyzer().analyze(text).unwrap())
+    }
+
     #[test]
-    fn procedures() {
-        assert!(asks_for_procedure(
-            &analyzer().analyze("住所を変更したい").unwrap().morphemes
-        ));
-        assert!(asks_for_procedure(
-            &analyzer().analyze("ポイントの貯め方").unwrap().morphemes
-        ));
-        assert!(!asks_for_procedure(
-            &analyzer().analyze("電話で相談したい").unwrap().morphemes
-        ));
+    fn procedures_and_their_actions() {
+        let action = |a: &str| Procedure::Action(a.to_string());
+        assert_eq!(procedure_of("住所を変更したい"), action("変更"));
+        assert_eq!(procedure_of("個人情報を削除してもらいたい"), action("削除"));
+        assert_eq!(procedure_of("ポイントの貯め方"), action("貯める"));
+        assert_eq!(procedure_of("チャージするには"), action("ちゃーじ"));
+        assert_eq!(procedure_of("返金方法を教えて"), action("返金"));
+        assert_eq!(procedure_of("電話番号を登録し直したい"), action("登録"));
+        assert_eq!(procedure_of("消去をお願いしたい"), action("消去"));
+        assert_eq!(procedure_of("続けたいけれど消せますか"), Procedure::None);
+        assert_eq!(procedure_of("登録はどこからできますか"), action("登録"));
+        assert_eq!(procedure_of("通知はどこで確認できますか"), Procedure::None);
+        assert_eq!(procedure_of("方法を教えて"), Procedure::Unnamed);
+        assert_eq!(
+            procedure_of("登録している個人情報を、削除してもらいたいのですが？"),
+            action("削除")
+        );
+        assert_eq!(procedure_of("電話で相談したい"), Procedure::None);
+        assert_eq!(procedure_of("情報は漏れたの"), Procedure::None);
     }
 }

@@ -436,8 +436,30 @@ impl Matcher {
         let ranked = self.retrieve(&Self::query(&clauses))?;
 
         let total_weight: f32 = concepts.iter().map(|c| c.weight).sum();
-        let procedural = intent::asks_for_procedure(&analysis.morphemes);
+        let procedure = intent::procedure(&analysis);
+        // The concept of the action a procedure question names, if any.
+        let action = match &procedure {
+            intent::Procedure::Action(term) => concepts.iter().find(|c| {
+                c.alternatives
+                    .iter()
+                    .any(|alt| alt.len() == 1 && alt[0] == *term)
+            }),
+            _ => None,
+        };
         let which = intent::asks_which(&analysis.morphemes);
+        // The concept of the question's main predicate, when the FAQ knows the
+        // word: an entry without it answers another question about the same nouns
+        // (`クレジットカード払いはできますか`).
+        let predicate = intent::predicate(&analysis).and_then(|term| {
+            concepts.iter().position(|c| {
+                c.weight > 0.0
+                    && c.known
+                    && (c.text == term
+                        || c.alternatives
+                            .iter()
+                            .any(|alt| alt.len() == 1 && alt[0] == term))
+            })
+        });
         // A conditional ending (`いつになったら`) is not something an entry must
         // contain for the question to be fully covered.
         let counts_for_completeness =
@@ -515,7 +537,10 @@ impl Matcher {
                                     counts_for_completeness(c) && v.in_official_question(c)
                                 })
                             })),
-                    off_intent: procedural && !vocabulary.is_some_and(|v| v.procedural),
+                    predicate_missing: predicate
+                        .is_some_and(|p| !credits.iter().any(|(i, _)| *i == p)),
+                    off_intent: procedure.is_some()
+                        && !vocabulary.is_some_and(|v| v.answers_procedure(action)),
                 };
                 Scored {
                     position,

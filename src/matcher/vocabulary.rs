@@ -5,7 +5,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::concepts::Concept;
-use super::intent::{asks_for_procedure, asks_which};
+use super::intent::{Procedure, asks_which, procedure};
 use crate::analysis::Analyzer;
 use crate::error::Result;
 
@@ -24,6 +24,8 @@ pub const CREDIT_TYPO: f32 = 0.8;
 pub struct Vocabulary {
     /// Whether one of the entry's phrasings asks for a procedure.
     pub procedural: bool,
+    /// The actions its procedure phrasings name (`削除`); empty when they name none.
+    pub actions: HashSet<String>,
     /// Share of the entry's phrasings that ask which things (`どんな情報`), in [0, 1].
     pub which_share: f32,
     /// Term → number of the entry's phrasings that use it.
@@ -54,7 +56,14 @@ impl Vocabulary {
         let mut vocabulary = Vocabulary::default();
         for text in phrasings {
             let analysis = analyzer.analyze(text)?;
-            vocabulary.procedural |= asks_for_procedure(&analysis.morphemes);
+            match procedure(&analysis) {
+                Procedure::None => {}
+                Procedure::Unnamed => vocabulary.procedural = true,
+                Procedure::Action(action) => {
+                    vocabulary.procedural = true;
+                    vocabulary.actions.insert(action);
+                }
+            }
             if asks_which(&analysis.morphemes) {
                 vocabulary.which_share += 1.0;
             }
@@ -167,6 +176,19 @@ impl Vocabulary {
             }
         }
         best
+    }
+
+    /// Whether the entry answers how to do what a question asks to do: one of its
+    /// phrasings asks the same action (or a synonym), or asks without naming one.
+    pub fn answers_procedure(&self, action: Option<&Concept>) -> bool {
+        self.procedural
+            && (self.actions.is_empty()
+                || action.is_none_or(|concept| {
+                    concept
+                        .alternatives
+                        .iter()
+                        .any(|alt| alt.len() == 1 && self.actions.contains(&alt[0]))
+                }))
     }
 
     /// Whether the entry's official question itself names `concept`.
