@@ -95,6 +95,8 @@ fn each_spelling_problem_still_finds_its_entry() {
         ("個人情報が漏れるとどうなるの", "leak-impact"),
         // Only one entry knows the word; どう asks how it stands.
         ("スマイルポイントはどうなりますか", "investment-points"),
+        // Casual kana endings (かも, なの) are not read as FAQ words (高い, 名乗る).
+        ("なにがもれたかもしれないの", "leaked-items"),
         // かどうか asks whether it leaked, not how.
         ("個人情報が漏れたかどうか知りたい", "leak-possibility"),
     ];

@@ -242,6 +242,16 @@ impl Analyzer {
                 previous.reading = word_reading.to_string();
                 content = false;
             }
+            if surface == "ら"
+                && let Some(previous) = morphemes.last_mut()
+                && previous.surface == "どっか"
+            {
+                // Casual `どっから` is `どこから` (from where), not `どっか` + `ら`.
+                previous.base = "どこ".to_string();
+                previous.reading = "ドコ".to_string();
+                previous.content = true;
+                continue;
+            }
             if matches!(base.as_str(), "いい" | "よい" | "良い")
                 && let Some(previous) = morphemes.last_mut()
                 && previous.base == CONDITIONAL
@@ -619,6 +629,7 @@ const INTERROGATIVE_PRONOUNS: &[&str] = &[
     "だれ",
     "どれ",
     "どちら",
+    "どっち",
 ];
 
 /// The word a conditional ending stands for in the term fields.
@@ -691,6 +702,7 @@ mod tests {
         ("漏れれば", &["漏れる", "もし"]),
         ("漏れるとどうなる", &["漏れる", "もし", "どう"]),
         ("漏れたかどうか知りたい", &["漏れる"]),
+        ("どっから入ったの", &["どこ", "入る"]),
         ("漏れたかどうか教えて", &["漏れる"]),
         ("漏れたと聞いた", &["漏れる", "聞く"]),
         ("本当に今回漏れたの", &["漏れる"]),

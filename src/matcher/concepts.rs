@@ -40,6 +40,9 @@ pub struct Concept {
     pub known: bool,
     /// An interrogative (`いつ`, `なぜ`): light in coverage, never topical evidence.
     pub interrogative: bool,
+    /// Said only in the sentences before the question of a long message (`はがきが
+    /// 届いて驚きました。…漏れたのですか`): the setting, weighed less than the ask.
+    pub context: bool,
 }
 
 /// Interrogatives: they tell what kind of answer is wanted (`いつ` leans to the
@@ -65,10 +68,59 @@ pub const QUESTION_WORDS: &[&str] = &[
     "どうやって",
     "どのよう",
     "どちら",
+    "どっち",
     "いかが",
     crate::analysis::DEGREE,
     crate::analysis::EXTENT,
 ];
+
+/// Endings and function words of casual kana questions (`かも`, `なの`, `って`):
+/// read as such, they keep `もれたかもなの` from turning into 高い + 名乗る.
+const ENDINGS: &[&str] = &[
+    "かも",
+    "なの",
+    "って",
+    "たって",
+    "ってこと",
+    "こと",
+    "でしょ",
+    "です",
+    "ます",
+    "ない",
+    "たい",
+    "から",
+    "まで",
+    "けど",
+    "たら",
+    "ので",
+    "のに",
+    "よね",
+    "んだ",
+    "んです",
+    "でも",
+    "ても",
+    "てる",
+    "てた",
+    "てない",
+    "だけ",
+    "とか",
+    "しか",
+    "じゃ",
+    "かな",
+    "した",
+    "して",
+    "する",
+    "される",
+    "された",
+    "なる",
+    "なった",
+    "いる",
+    "ある",
+    "あった",
+];
+
+/// Length of the longest of [`ENDINGS`].
+const LONGEST_ENDING: usize = 4;
 
 /// Kana that stand alone as particles and endings in all-hiragana questions.
 const PARTICLES: &[char] = &[
@@ -133,6 +185,8 @@ pub struct Draft {
     pub alternatives: Vec<Vec<String>>,
     /// See [`Concept::heads`].
     pub heads: Vec<Vec<String>>,
+    /// Byte offset of its last occurrence in the text (none when respelled).
+    pub last_start: Option<usize>,
 }
 
 impl ConceptBuilder {
@@ -254,11 +308,14 @@ impl ConceptBuilder {
             .zip(&analysis.readings)
             .map(|(t, r)| (t.text.clone(), r.text.clone()))
             .collect();
+        // Where each term starts in the text; respelled terms have no place.
+        let mut starts: Vec<Option<usize>> = analysis.terms.iter().map(|t| Some(t.start)).collect();
         if !ablation.no_respelling && analysis::is_kana_heavy(&analysis.normalized) {
             terms = self.respell(analyzer, &analysis.normalized, terms);
+            starts = vec![None; terms.len()];
         }
         let mut drafts: Vec<Draft> = Vec::new();
-        let mut seen = HashSet::default();
+        let mut seen: HashMap<String, usize> = HashMap::default();
         let mut i = 0;
         while i < terms.len() {
             let member = if no_synonyms {
@@ -298,14 +355,22 @@ impl ConceptBuilder {
             }
             let text: String = terms[i..i + len].iter().map(|(t, _)| t.as_str()).collect();
             let reading: String = terms[i..i + len].iter().map(|(_, r)| r.as_str()).collect();
+            let start = starts[i];
             i += len;
-            if seen.insert(text.clone()) {
-                drafts.push(Draft {
-                    text,
-                    reading,
-                    alternatives,
-                    heads,
-                });
+            match seen.get(&text) {
+                Some(&earlier) => {
+                    drafts[earlier].last_start = drafts[earlier].last_start.max(start)
+                }
+                None => {
+                    seen.insert(text.clone(), drafts.len());
+                    drafts.push(Draft {
+                        text,
+                        reading,
+                        alternatives,
+                        heads,
+                        last_start: start,
+                    });
+                }
             }
         }
         drafts
@@ -344,6 +409,7 @@ impl ConceptBuilder {
     /// 直る (`なお…`).
     fn segment(&self, kana: &[char]) -> Vec<(String, String)> {
         const WORD: f32 = 0.2;
+        const ENDING: f32 = 0.15;
         const PARTICLE: f32 = 0.5;
         const UNEXPLAINED: f32 = 1.0;
         let n = kana.len();
@@ -364,8 +430,12 @@ impl ConceptBuilder {
                 cost[start + 1] = cost[start] + single;
                 back[start + 1] = (start, None);
             }
-            for len in 2..=self.longest_reading.min(n - start) {
+            for len in 2..=self.longest_reading.max(LONGEST_ENDING).min(n - start) {
                 let piece: String = kana[start..start + len].iter().collect();
+                if ENDINGS.contains(&piece.as_str()) && cost[start] + ENDING < cost[start + len] {
+                    cost[start + len] = cost[start] + ENDING;
+                    back[start + len] = (start, None);
+                }
                 if let Some(entry) = self.lexicon.get(&piece)
                     && cost[start] + WORD < cost[start + len]
                 {

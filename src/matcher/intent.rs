@@ -134,6 +134,27 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
         {
             return term_at(action);
         }
+        // `どうやって貯めるの`: how to do, unless it asks how something was done or
+        // happened to one (`どうやって調べたの`, `どうやって侵入されたの`). Who acts
+        // is not written, so the action is not named.
+        let how_by_doing = m.base == "どう"
+            && morphemes.get(i + 1).is_some_and(|n| n.base == "やる")
+            && morphemes.get(i + 2).is_some_and(|n| n.surface == "て");
+        if how_by_doing {
+            let verb = morphemes[i + 3..]
+                .iter()
+                .position(|n| pos(n) == "動詞" && !is_auxiliary(n))
+                .map(|p| i + 3 + p);
+            let done_or_suffered = |v: usize| {
+                morphemes[v + 1..]
+                    .iter()
+                    .take_while(|n| pos(n) != "助詞" || n.surface == "て")
+                    .any(|n| matches!(n.base.as_str(), "た" | "れる" | "られる"))
+            };
+            if verb.is_some_and(|v| !done_or_suffered(v)) {
+                return Procedure::Unnamed;
+            }
+        }
         let previous = i.checked_sub(1).map(|p| &morphemes[p]);
         // `Vには` (how to V) and `V方` (way of V-ing).
         let how_to = m.surface == "に" && morphemes.get(i + 1).is_some_and(|n| n.surface == "は");
@@ -168,6 +189,28 @@ pub fn predicate(analysis: &analysis::Analysis) -> Option<String> {
         .iter()
         .find(|t| t.start == m.start)
         .map(|t| t.text.clone())
+}
+
+/// Content terms the question part of a long message must have: the last
+/// sentence alone may be only `教えてください`.
+const QUESTION_TERMS: usize = 2;
+
+/// Byte offset where the question of a message starts: its last sentence, extended
+/// back until it has [`QUESTION_TERMS`] content terms; 0 for a one-sentence
+/// question. Members write the setting first and ask last.
+pub fn question_start(analysis: &analysis::Analysis) -> usize {
+    let ends = analysis
+        .morphemes
+        .iter()
+        .filter(|m| matches!(m.surface.as_str(), "。" | "？" | "！" | "?" | "!"))
+        .map(|m| m.end);
+    for end in ends.rev() {
+        let in_question = analysis.terms.iter().filter(|t| t.start >= end).count();
+        if in_question >= QUESTION_TERMS {
+            return end;
+        }
+    }
+    0
 }
 
 /// The interrogative pronoun *what* (`何の情報`, `何が漏れた`).
@@ -271,6 +314,24 @@ mod tests {
         assert!(!which("氏名も対象ですか"));
     }
 
+    fn question_of(text: &str) -> String {
+        let analysis = analyzer().analyze(text).unwrap();
+        text[question_start(&analysis)..].to_string()
+    }
+
+    #[test]
+    fn the_question_of_a_long_message_is_its_last_sentence_with_two_words() {
+        assert_eq!(question_of("クレカは大丈夫？"), "クレカは大丈夫？");
+        assert_eq!(
+            question_of("はがきが届きました。情報は漏れたのですか。"),
+            "情報は漏れたのですか。"
+        );
+        assert_eq!(
+            question_of("はがきが届きました。情報は漏れたのですか？教えてください。"),
+            "情報は漏れたのですか？教えてください。"
+        );
+    }
+
     fn procedure_of(text: &str) -> Procedure {
         procedure(&analyzer().analyze(text).unwrap())
     }
@@ -289,6 +350,15 @@ mod tests {
         assert_eq!(procedure_of("登録はどこからできますか"), action("登録"));
         assert_eq!(procedure_of("通知はどこで確認できますか"), Procedure::None);
         assert_eq!(procedure_of("方法を教えて"), Procedure::Unnamed);
+        assert_eq!(
+            procedure_of("ポイントはどうやって貯めるの"),
+            Procedure::Unnamed
+        );
+        assert_eq!(
+            procedure_of("どうやって侵入されたのですか"),
+            Procedure::None
+        );
+        assert_eq!(procedure_of("どうやって調べたのですか"), Procedure::None);
         assert_eq!(
             procedure_of("登録している個人情報を、削除してもらいたいのですが？"),
             action("削除")

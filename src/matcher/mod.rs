@@ -60,6 +60,9 @@ const BOOST_CHAR: f32 = 0.1;
 const BOOST_ANSWER: f32 = 0.3;
 /// Share of an entry's answer-document score added to its best phrasing score.
 const ANSWER_SHARE: f32 = 0.5;
+/// Weight of a word said only before the question of a long message, relative to
+/// one in the question, in coverage and in shared concepts.
+const CONTEXT_WEIGHT: f32 = 0.7;
 /// Weight of an interrogative relative to a content word of the same rarity.
 const INTERROGATIVE_WEIGHT: f32 = 0.3;
 
@@ -524,7 +527,14 @@ impl Matcher {
                     shared: credits
                         .iter()
                         .filter(|(i, _)| !concepts[*i].interrogative)
-                        .map(|(_, c)| c.min(1.0))
+                        .map(|(i, c)| {
+                            c.min(1.0)
+                                * if concepts[*i].context {
+                                    CONTEXT_WEIGHT
+                                } else {
+                                    1.0
+                                }
+                        })
                         .sum(),
                     // One word alone (`組合員になりたい`) is complete only for the entry
                     // whose official question names it: an alternate mentioning it in
@@ -717,6 +727,7 @@ impl Matcher {
 
     /// The question's concepts, weighed by how rare they are in the FAQ.
     fn concepts(&self, analysis: &Analysis) -> Result<Vec<Concept>> {
+        let question_start = intent::question_start(analysis);
         self.concepts
             .drafts(&self.analyzer, analysis, &self.ablation)
             .into_iter()
@@ -726,13 +737,14 @@ impl Matcher {
                 // Numbers the FAQ never mentions (a phone or member number typed
                 // into the question) say nothing about the topic.
                 let stray_number = !known && draft.text.chars().all(|c| c.is_ascii_digit());
+                let context = draft.last_start.is_some_and(|start| start < question_start);
                 let weight = if interrogative {
                     weight * INTERROGATIVE_WEIGHT
                 } else if stray_number {
                     0.0
                 } else {
                     weight
-                };
+                } * if context { CONTEXT_WEIGHT } else { 1.0 };
                 Ok(Concept {
                     text: draft.text,
                     reading: draft.reading,
@@ -741,6 +753,7 @@ impl Matcher {
                     weight,
                     known,
                     interrogative,
+                    context,
                 })
             })
             .collect()
