@@ -85,6 +85,8 @@ fn each_spelling_problem_still_finds_its_entry() {
         ("共済のデータも対象？", "leaked-items"),
         // An unknown compound's known head: 相談 of 相談先.
         ("相談先の番号", "contact"),
+        // An unknown kana word inside mixed text, spelled out by the FAQ's words.
+        ("ｺｳｻﾞ情報は平気？", "bank-account"),
         // Half-width katakana only, respelled like hiragana.
         ("ｵｼﾗｾﾊ ﾄﾞｺﾃﾞﾐﾙﾉ", "notification-method"),
         // どの (which items), not the どの of どのくらい (how likely).

@@ -74,6 +74,20 @@ pub const QUESTION_WORDS: &[&str] = &[
     crate::analysis::EXTENT,
 ];
 
+/// Interrogatives as members type them in kana; see [`QUESTION_WORDS`].
+const KANA_QUESTION_WORDS: &[&str] = &[
+    "いつ",
+    "どこ",
+    "なに",
+    "だれ",
+    "どれ",
+    "どう",
+    "なぜ",
+    "どうして",
+    "なんで",
+    "いくら",
+];
+
 /// Endings and function words of casual kana questions (`かも`, `なの`, `って`):
 /// read as such, they keep `もれたかもなの` from turning into 高い + 名乗る.
 const ENDINGS: &[&str] = &[
@@ -281,6 +295,13 @@ impl ConceptBuilder {
                 }
             }
         }
+        // Interrogatives typed in kana (`ふっきゅうはいつ`) are words, not debris
+        // for a FAQ word to absorb (`はい…`).
+        for word in KANA_QUESTION_WORDS {
+            lexicon
+                .entry(word.to_string())
+                .or_insert_with(|| (word.to_string(), word.to_string()));
+        }
         let longest_reading = lexicon.keys().map(|k| k.chars().count()).max().unwrap_or(0);
         Ok(ConceptBuilder {
             members: by_first,
@@ -313,6 +334,25 @@ impl ConceptBuilder {
         if !ablation.no_respelling && analysis::is_kana_heavy(&analysis.normalized) {
             terms = self.respell(analyzer, &analysis.normalized, terms);
             starts = vec![None; terms.len()];
+        } else if !ablation.no_respelling {
+            // A kana word the FAQ does not know, inside mixed text (`ｺｼﾞﾝｼﾞｮｳﾎｳは
+            // 漏れたの`): the FAQ's words if they spell it out entirely.
+            let mut respelled = Vec::with_capacity(terms.len());
+            let mut respelled_starts = Vec::with_capacity(terms.len());
+            for ((term, reading), start) in terms.into_iter().zip(starts) {
+                match self.spell_out(&term, &reading) {
+                    Some(words) => {
+                        respelled_starts.extend(std::iter::repeat_n(start, words.len()));
+                        respelled.extend(words);
+                    }
+                    None => {
+                        respelled.push((term, reading));
+                        respelled_starts.push(start);
+                    }
+                }
+            }
+            terms = respelled;
+            starts = respelled_starts;
         }
         let mut drafts: Vec<Draft> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::default();
@@ -455,6 +495,48 @@ impl ConceptBuilder {
         }
         found.reverse();
         found
+    }
+
+    /// The FAQ's words that spell out an unknown kana `term` (by its folded
+    /// `reading`) of three or more characters with nothing left over (`こじんじょうほう` → 個人情報), fewest
+    /// words first; `None` for a known term or when no such spelling exists.
+    fn spell_out(&self, term: &str, reading: &str) -> Option<Vec<(String, String)>> {
+        let all_kana = term
+            .chars()
+            .all(|c| analysis::fold::is_hiragana(c) || c == 'ー');
+        let folded: Vec<char> = reading.chars().collect();
+        if folded.len() < 3 || !all_kana || self.known_terms.contains(term) {
+            return None;
+        }
+        let n = folded.len();
+        // words_to[i]: fewest words spelling folded[..i]; last[i]: the last of them
+        // and where it starts.
+        let mut words_to: Vec<Option<usize>> = vec![None; n + 1];
+        let mut last: Vec<Option<(usize, &(String, String))>> = vec![None; n + 1];
+        words_to[0] = Some(0);
+        for start in 0..n {
+            let Some(before) = words_to[start] else {
+                continue;
+            };
+            for len in 2..=self.longest_reading.min(n - start) {
+                let piece: String = folded[start..start + len].iter().collect();
+                if let Some(entry) = self.lexicon.get(&piece)
+                    && words_to[start + len].is_none_or(|w| before + 1 < w)
+                {
+                    words_to[start + len] = Some(before + 1);
+                    last[start + len] = Some((start, entry));
+                }
+            }
+        }
+        let mut words = Vec::new();
+        let mut end = n;
+        while end > 0 {
+            let (start, entry) = last[end]?;
+            words.push(entry.clone());
+            end = start;
+        }
+        words.reverse();
+        Some(words)
     }
 
     /// Finds the FAQ's words in hiragana text ([`ConceptBuilder::segment`]) and keeps the
