@@ -51,7 +51,7 @@ fn quality_does_not_drop_below_what_was_measured() {
         Floor {
             top1: 0.97,
             answered_correct: 0.88,
-            wrong_answer_rate_max: 0.012,
+            wrong_answer_rate_max: 0.011,
             oos_rejection: 0.97,
         },
     );
@@ -127,6 +127,8 @@ fn near_misses_are_not_answered() {
         "電話番号を登録し直したい",
         // The entry on cards lacks できる, the question's predicate.
         "クレジットカード払いはできますか",
+        // A problem report about what the entry on contact says works.
+        "フリーコールに電話がつながりません",
         // Three entries fit equally: a tie is offered, not picked.
         "情報は大丈夫？",
     ];

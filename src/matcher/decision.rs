@@ -60,7 +60,10 @@ pub struct Evidence {
     /// Whether every concept of the question was found in the entry's phrasings
     /// (but `どう` when no other candidate has the question's other words).
     pub complete: bool,
-    /// The question asks how to do something, and none of the entry's phrasings do.
+    /// The question asks how to do something none of the entry's phrasings ask
+    /// (`登録し直したい` for the entry on deleting data), or reports a problem with
+    /// what the entry says works (`電話がつながりません`) and none of its phrasings
+    /// reports one.
     pub off_intent: bool,
     /// The question's main predicate, a word the FAQ knows, is not among the
     /// entry's words.
@@ -160,7 +163,8 @@ pub fn decide(thresholds: &Thresholds, best: Option<&Evidence>, runner_up: f32) 
     } else if best.off_intent {
         (
             Decision::Clarify,
-            "the question asks for a procedure; the entry does not describe one".to_string(),
+            "the question asks for a procedure or reports a problem; the entry does not describe it"
+                .to_string(),
         )
     } else if !topical {
         (

@@ -191,6 +191,35 @@ pub fn predicate(analysis: &analysis::Analysis) -> Option<String> {
         .map(|t| t.text.clone())
 }
 
+/// Whether a text reports that something does not work or has not happened
+/// (`電話がつながらない`, `ホームページが見られません`): its last predicate is negated
+/// and no question follows. A negated question (`漏れていませんか`, `漏れてない？`)
+/// asks; a report about what an entry says works (`届く`, `つながる`) wants a fix,
+/// which only an entry written for that report has.
+pub fn reports_problem(analysis: &analysis::Analysis) -> bool {
+    let morphemes = &analysis.morphemes;
+    let Some(last_predicate) = morphemes
+        .iter()
+        .rposition(|m| m.content && m.pos.first().is_some_and(|p| p == "動詞"))
+    else {
+        return false;
+    };
+    let tail = &morphemes[last_predicate + 1..];
+    // The ない of `かもしれない` (may have) negates nothing.
+    let negated = morphemes[last_predicate..].windows(2).any(|pair| {
+        pair[1].pos.first().is_some_and(|p| p == "助動詞")
+            && matches!(pair[1].base.as_str(), "ない" | "ん" | "ぬ")
+            && pair[0].base != "しれる"
+    });
+    let asked = tail.iter().any(|m| {
+        matches!(
+            m.surface.as_str(),
+            "か" | "?" | "？" | "かな" | "ね" | "よね"
+        )
+    });
+    negated && !asked
+}
+
 /// Content terms the question part of a long message must have: the last
 /// sentence alone may be only `教えてください`.
 const QUESTION_TERMS: usize = 2;
@@ -330,6 +359,22 @@ mod tests {
             question_of("はがきが届きました。情報は漏れたのですか？教えてください。"),
             "情報は漏れたのですか？教えてください。"
         );
+    }
+
+    fn report(text: &str) -> bool {
+        reports_problem(&analyzer().analyze(text).unwrap())
+    }
+
+    #[test]
+    fn problem_reports_are_negated_statements() {
+        assert!(report("電話がつながりません"));
+        assert!(report("はがきが届いていないのですが"));
+        assert!(report("メールが届かない"));
+        assert!(!report("クレジットカード情報は漏れていませんか"));
+        assert!(!report("漏れてない？"));
+        assert!(!report("はがきは届きますか"));
+        assert!(!report("確認されていないんですよね"));
+        assert!(!report("漏れたかもしれないってどういう意味"));
     }
 
     fn procedure_of(text: &str) -> Procedure {

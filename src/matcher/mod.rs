@@ -450,6 +450,7 @@ impl Matcher {
             _ => None,
         };
         let which = intent::asks_which(&analysis.morphemes);
+        let problem = intent::reports_problem(&analysis);
         // The concept of the question's main predicate, when the FAQ knows the
         // word: an entry without it answers another question about the same nouns
         // (`クレジットカード払いはできますか`).
@@ -549,8 +550,11 @@ impl Matcher {
                             })),
                     predicate_missing: predicate
                         .is_some_and(|p| !credits.iter().any(|(i, _)| *i == p)),
-                    off_intent: procedure.is_some()
-                        && !vocabulary.is_some_and(|v| v.answers_procedure(action)),
+                    off_intent: (procedure.is_some()
+                        && !vocabulary.is_some_and(|v| v.answers_procedure(action)))
+                        || (problem
+                            && predicate.is_some_and(|p| credits.iter().any(|(i, _)| *i == p))
+                            && !vocabulary.is_some_and(|v| v.reports_problem)),
                 };
                 Scored {
                     position,

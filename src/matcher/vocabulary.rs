@@ -5,7 +5,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::concepts::Concept;
-use super::intent::{Procedure, asks_which, procedure};
+use super::intent::{Procedure, asks_which, procedure, reports_problem};
 use crate::analysis::Analyzer;
 use crate::error::Result;
 
@@ -24,6 +24,8 @@ pub const CREDIT_TYPO: f32 = 0.8;
 pub struct Vocabulary {
     /// Whether one of the entry's phrasings asks for a procedure.
     pub procedural: bool,
+    /// Whether one of its phrasings reports a problem (`はがきが届いていない`).
+    pub reports_problem: bool,
     /// The actions its procedure phrasings name (`削除`); empty when they name none.
     pub actions: HashSet<String>,
     /// Share of the entry's phrasings that ask which things (`どんな情報`), in [0, 1].
@@ -56,6 +58,7 @@ impl Vocabulary {
         let mut vocabulary = Vocabulary::default();
         for text in phrasings {
             let analysis = analyzer.analyze(text)?;
+            vocabulary.reports_problem |= reports_problem(&analysis);
             match procedure(&analysis) {
                 Procedure::None => {}
                 Procedure::Unnamed => vocabulary.procedural = true,
