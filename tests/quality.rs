@@ -50,9 +50,9 @@ fn quality_does_not_drop_below_what_was_measured() {
         report(&matcher, "tune.jsonl"),
         Floor {
             top1: 0.97,
-            answered_correct: 0.88,
-            wrong_answer_rate_max: 0.011,
-            oos_rejection: 0.97,
+            answered_correct: 0.87,
+            wrong_answer_rate_max: 0.010,
+            oos_rejection: 0.98,
         },
     );
     check(
@@ -61,8 +61,8 @@ fn quality_does_not_drop_below_what_was_measured() {
         Floor {
             top1: 0.95,
             answered_correct: 0.82,
-            wrong_answer_rate_max: 0.028,
-            oos_rejection: 0.94,
+            wrong_answer_rate_max: 0.021,
+            oos_rejection: 0.97,
         },
     );
 }
@@ -99,6 +99,8 @@ fn each_spelling_problem_still_finds_its_entry() {
         ("スマイルポイントはどうなりますか", "investment-points"),
         // Casual kana endings (かも, なの) are not read as FAQ words (高い, 名乗る).
         ("なにがもれたかもしれないの", "leaked-items"),
+        // A problem report the entry itself was written for.
+        ("はがきが来ないんですけど", "notification-method"),
         // かどうか asks whether it leaked, not how.
         ("個人情報が漏れたかどうか知りたい", "leak-possibility"),
     ];

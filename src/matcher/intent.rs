@@ -191,19 +191,16 @@ pub fn predicate(analysis: &analysis::Analysis) -> Option<String> {
         .map(|t| t.text.clone())
 }
 
-/// Whether a text reports that something does not work or has not happened
-/// (`電話がつながらない`, `ホームページが見られません`): its last predicate is negated
-/// and no question follows. A negated question (`漏れていませんか`, `漏れてない？`)
-/// asks; a report about what an entry says works (`届く`, `つながる`) wants a fix,
-/// which only an entry written for that report has.
-pub fn reports_problem(analysis: &analysis::Analysis) -> bool {
+/// The term of what a text reports does not work or has not happened
+/// (`電話がつながらない` → `つながる`): its last predicate, negated, with no question
+/// after it. A negated question (`漏れていませんか`, `漏れてない？`) asks; a report
+/// about what an entry says works wants a fix, which only an entry written for
+/// that report has.
+pub fn reported_problem(analysis: &analysis::Analysis) -> Option<String> {
     let morphemes = &analysis.morphemes;
-    let Some(last_predicate) = morphemes
+    let last_predicate = morphemes
         .iter()
-        .rposition(|m| m.content && m.pos.first().is_some_and(|p| p == "動詞"))
-    else {
-        return false;
-    };
+        .rposition(|m| m.content && m.pos.first().is_some_and(|p| p == "動詞"))?;
     let tail = &morphemes[last_predicate + 1..];
     // The ない of `かもしれない` (may have) negates nothing.
     let negated = morphemes[last_predicate..].windows(2).any(|pair| {
@@ -217,7 +214,15 @@ pub fn reports_problem(analysis: &analysis::Analysis) -> bool {
             "か" | "?" | "？" | "かな" | "ね" | "よね"
         )
     });
-    negated && !asked
+    if !negated || asked {
+        return None;
+    }
+    let start = morphemes[last_predicate].start;
+    analysis
+        .terms
+        .iter()
+        .find(|t| t.start == start)
+        .map(|t| t.text.clone())
 }
 
 /// Content terms the question part of a long message must have: the last
@@ -362,12 +367,15 @@ mod tests {
     }
 
     fn report(text: &str) -> bool {
-        reports_problem(&analyzer().analyze(text).unwrap())
+        reported_problem(&analyzer().analyze(text).unwrap()).is_some()
     }
 
     #[test]
     fn problem_reports_are_negated_statements() {
-        assert!(report("電話がつながりません"));
+        assert_eq!(
+            reported_problem(&analyzer().analyze("電話がつながりません").unwrap()),
+            Some("つながる".to_string())
+        );
         assert!(report("はがきが届いていないのですが"));
         assert!(report("メールが届かない"));
         assert!(!report("クレジットカード情報は漏れていませんか"));

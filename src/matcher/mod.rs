@@ -450,7 +450,12 @@ impl Matcher {
             _ => None,
         };
         let which = intent::asks_which(&analysis.morphemes);
-        let problem = intent::reports_problem(&analysis);
+        // The concept of what the question reports does not work, if any.
+        let problem = intent::reported_problem(&analysis).and_then(|term| {
+            concepts
+                .iter()
+                .position(|c| c.weight > 0.0 && c.text == term)
+        });
         // The concept of the question's main predicate, when the FAQ knows the
         // word: an entry without it answers another question about the same nouns
         // (`クレジットカード払いはできますか`).
@@ -552,9 +557,10 @@ impl Matcher {
                         .is_some_and(|p| !credits.iter().any(|(i, _)| *i == p)),
                     off_intent: (procedure.is_some()
                         && !vocabulary.is_some_and(|v| v.answers_procedure(action)))
-                        || (problem
-                            && predicate.is_some_and(|p| credits.iter().any(|(i, _)| *i == p))
-                            && !vocabulary.is_some_and(|v| v.reports_problem)),
+                        || problem.is_some_and(|p| {
+                            credits.iter().any(|(i, _)| *i == p)
+                                && !vocabulary.is_some_and(|v| v.reports(&concepts[p]))
+                        }),
                 };
                 Scored {
                     position,

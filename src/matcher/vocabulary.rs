@@ -5,7 +5,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::concepts::Concept;
-use super::intent::{Procedure, asks_which, procedure, reports_problem};
+use super::intent::{Procedure, asks_which, procedure, reported_problem};
 use crate::analysis::Analyzer;
 use crate::error::Result;
 
@@ -24,8 +24,8 @@ pub const CREDIT_TYPO: f32 = 0.8;
 pub struct Vocabulary {
     /// Whether one of the entry's phrasings asks for a procedure.
     pub procedural: bool,
-    /// Whether one of its phrasings reports a problem (`はがきが届いていない`).
-    pub reports_problem: bool,
+    /// What its phrasings report does not work (`届く` of `はがきが届いていない`).
+    pub reported: HashSet<String>,
     /// The actions its procedure phrasings name (`削除`); empty when they name none.
     pub actions: HashSet<String>,
     /// Share of the entry's phrasings that ask which things (`どんな情報`), in [0, 1].
@@ -58,7 +58,7 @@ impl Vocabulary {
         let mut vocabulary = Vocabulary::default();
         for text in phrasings {
             let analysis = analyzer.analyze(text)?;
-            vocabulary.reports_problem |= reports_problem(&analysis);
+            vocabulary.reported.extend(reported_problem(&analysis));
             match procedure(&analysis) {
                 Procedure::None => {}
                 Procedure::Unnamed => vocabulary.procedural = true,
@@ -192,6 +192,15 @@ impl Vocabulary {
                         .iter()
                         .any(|alt| alt.len() == 1 && self.actions.contains(&alt[0]))
                 }))
+    }
+
+    /// Whether one of the entry's phrasings reports that `concept` (an action)
+    /// does not work, or a synonym of it.
+    pub fn reports(&self, concept: &Concept) -> bool {
+        concept
+            .alternatives
+            .iter()
+            .any(|alt| alt.len() == 1 && self.reported.contains(&alt[0]))
     }
 
     /// Whether the entry's official question itself names `concept`.
