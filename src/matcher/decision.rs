@@ -11,9 +11,9 @@ use crate::config::Thresholds;
 /// it shares at least `answer_min_concepts` of the question's concepts, or every
 /// concept of the question is in the entry's phrasings (`復旧はいつ？` for the
 /// entry on recovery; a one-word question only for the entry whose official
-/// question names the word; a question asking how something stands, `どう`, about
-/// words only this entry's phrasings have), or the question echoes one of its
-/// phrasings closely.
+/// question names the word, or any entry when only its phrasings have the words
+/// and the question asks nothing or how it stands, `どう`), or the question
+/// echoes one of its phrasings closely.
 /// A single shared word among other, unmatched words never suffices, whatever
 /// its rarity; when the entry lacks the question's main predicate, a word the FAQ
 /// uses elsewhere, only three shared concepts do. The best must also lead the
@@ -58,7 +58,7 @@ pub struct Evidence {
     /// Concepts shared, counting one found only in the answer text as half.
     pub shared: f32,
     /// Whether every concept of the question was found in the entry's phrasings
-    /// (but `どう` when no other candidate has the question's other words).
+    /// (but `どう` when no other candidate has the question's words).
     pub complete: bool,
     /// The question asks how to do something none of the entry's phrasings ask
     /// (`登録し直したい` for the entry on deleting data), or reports a problem with

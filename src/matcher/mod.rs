@@ -1054,11 +1054,12 @@ impl Matcher {
     }
 }
 
-/// The candidate that is the only one to have every word of a question asking how
-/// something stands (`あったかポイントはどうなりますか`), in its phrasings: the
-/// question is fully about that entry, though no phrasing has its question word.
-/// `None` when the question asks anything but how it stands, or when another
-/// candidate shares one of its words.
+/// The candidate that is the only one to have every word of a question that asks
+/// nothing or asks how something stands (`メアドも？`,
+/// `あったかポイントはどうなりますか`), in its phrasings: the question is fully about
+/// that entry, though no phrasing has its question word. `None` when the question
+/// asks for anything else (`いくら`, `いつ`), or when another candidate shares one
+/// of its words.
 fn sole_owner(
     concepts: &[Concept],
     scored: &[Scored],
@@ -1067,10 +1068,9 @@ fn sole_owner(
     let (asked, subject): (Vec<usize>, Vec<usize>) = (0..concepts.len())
         .filter(|&i| counts_for_completeness(&concepts[i]))
         .partition(|&i| concepts[i].interrogative);
-    let asks_status = !asked.is_empty()
-        && asked
-            .iter()
-            .all(|&i| STATUS_QUESTION_WORDS.contains(&concepts[i].text.as_str()));
+    let asks_status = asked
+        .iter()
+        .all(|&i| STATUS_QUESTION_WORDS.contains(&concepts[i].text.as_str()));
     if !asks_status || subject.is_empty() {
         return None;
     }
