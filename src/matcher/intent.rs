@@ -254,7 +254,7 @@ const WHAT: &[&str] = &["何", "なに", "なん"];
 const WHICH_ADNOMINALS: &[&str] = &["どの", "どんな", "どういった", "どういう"];
 
 /// Nouns that ask for a list of things by themselves (`項目`, `一覧`).
-const LIST_NOUNS: &[&str] = &["項目", "一覧", "種類", "内訳", "リスト", "範囲"];
+const LIST_NOUNS: &[&str] = &["項目", "一覧", "種類", "内訳", "リスト", "範囲", "中身"];
 
 /// Nouns after a *which* word that ask why, how or what something means, not
 /// which things (`どういう意味`, `遅れた理由は何`).

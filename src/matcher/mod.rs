@@ -76,7 +76,7 @@ const RANK_CENTRALITY: f32 = 0.5;
 /// Weight, for a question asking *which things* (`何の情報が漏れたの`), of the share
 /// of an entry's phrasings that ask the same way: `漏れた情報は何ですか` and
 /// `情報は漏れたのですか` share every word and want different entries.
-const RANK_WHICH: f32 = 0.5;
+const RANK_WHICH: f32 = 0.8;
 
 /// Longest answer excerpt shown by staff search, in characters.
 const SNIPPET_CHARS: usize = 120;
