@@ -76,7 +76,7 @@ pub struct Verdict {
     /// The decision.
     pub decision: Decision,
     /// `explained³ × (0.25 + 0.75 × min(1, 2 × margin))`, in [0, 1], where
-    /// `explained = max(coverage, shared concepts / 5)`.
+    /// `explained = max(coverage, shared concepts / 4.5)`.
     pub confidence: f32,
     /// Why, in words, for `explain`.
     pub reason: String,
@@ -101,13 +101,13 @@ const TIE_MARGIN: f32 = 0.03;
 const SHARED_WITHOUT_PREDICATE: f32 = 3.0;
 
 /// Shared concepts that explain a question fully, whatever else it says.
-const SHARED_FOR_FULL: f32 = 5.0;
+const SHARED_FOR_FULL: f32 = 4.5;
 
 /// How much of the question the entry explains: its coverage, or, for a long
 /// question, the number of concepts it shares. A worried paragraph (`昨日はがきが
 /// 届いて驚いています…口座からお金を引き出されませんか`) carries many words no entry
-/// has; five shared concepts still say which entry it is about. Out-of-scope
-/// paragraphs share one or two.
+/// has; 4.5 shared concepts (a half is a word found only in the answer) still
+/// say which entry it is about. Out-of-scope paragraphs share one or two.
 fn explained_share(best: &Evidence) -> f32 {
     best.coverage.max((best.shared / SHARED_FOR_FULL).min(1.0))
 }

@@ -19,7 +19,7 @@
 //!   margin, and kotae offers both instead of picking one.
 //!
 //! `confidence = explained³ × (0.25 + 0.75 × min(1, 2 × margin))`, where `explained`
-//! is the coverage (or, for a long question, shared concepts / 5): with no margin
+//! is the coverage (or, for a long question, shared concepts / 4.5): with no margin
 //! even full coverage stays at 0.25, and every unexplained part of the question
 //! costs dearly (0.8 caps confidence at 0.51): an out-of-scope question that
 //! borrows two of the notice's words still leaves its own topic unexplained.
