@@ -50,9 +50,9 @@ fn quality_does_not_drop_below_what_was_measured() {
         report(&matcher, "tune.jsonl"),
         Floor {
             top1: 0.97,
-            answered_correct: 0.87,
-            wrong_answer_rate_max: 0.011,
-            oos_rejection: 0.98,
+            answered_correct: 0.88,
+            wrong_answer_rate_max: 0.014,
+            oos_rejection: 0.97,
         },
     );
     check(
@@ -127,6 +127,8 @@ fn near_misses_are_not_answered() {
         "出資金はいくらから",
         // The entry on deleting data answers that procedure, not re-registering.
         "電話番号を登録し直したい",
+        // Whether one can register is a procedure the entry on items does not describe.
+        "家族の情報も登録できますか",
         // The entry on cards lacks できる, the question's predicate.
         "クレジットカード払いはできますか",
         // A problem report about what the entry on contact says works.

@@ -33,6 +33,8 @@ const KNOWING_VERBS: &[&str] = &[
     "問い合わせ",
     "電話",
     "連絡",
+    "説明",
+    "知らせる",
 ];
 
 /// Verbs that only carry the request or the voice of the action before them
@@ -55,6 +57,7 @@ const AUXILIARY_VERBS: &[&str] = &[
     "願う",
     "頼む",
     "希望",
+    "依頼",
 ];
 
 /// Interrogatives that, with `できる`, ask where or how to do something.
@@ -69,6 +72,9 @@ pub enum Procedure {
     Unnamed,
     /// It asks how to do this: the action's term (`削除`, `変更`).
     Action(String),
+    /// It asks the co-op to do this (`再送してほしい`, `早く直してほしい`): a procedure
+    /// unless the entry speaks of the action itself.
+    Request(String),
 }
 
 impl Procedure {
@@ -125,14 +131,51 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
         let asks_where_or_how = morphemes[..i]
             .iter()
             .any(|p| WHERE_OR_HOW.contains(&p.base.as_str()));
+        // `再送してほしい`: a request, like `たい`.
+        // `知らせてほしかった` is a complaint, not a request.
+        let requested = matches!(m.base.as_str(), "ほしい" | "欲しい")
+            && i.checked_sub(1)
+                .is_some_and(|p| morphemes[p].surface == "て")
+            && morphemes.get(i + 1).is_none_or(|n| n.base != "た");
+        // `登録できますか`, `削除はできますか`: whether one can do the action, unless
+        // it is a state (`管理できていますか`).
+        let verbal_noun_before = |at: usize| {
+            morphemes.get(at).is_some_and(|p| {
+                p.content && pos(p) == "名詞" && p.pos.get(1).is_some_and(|s| s == "サ変接続")
+            })
+        };
+        // `管理できていますか` is a state, `特定できましたか` asks what was done.
+        let stative_or_done = morphemes.get(i + 1).is_some_and(|n| n.surface == "て")
+            && morphemes.get(i + 2).is_some_and(|n| n.base == "いる")
+            || morphemes[i + 1..]
+                .iter()
+                .take_while(|n| pos(n) == "助動詞")
+                .any(|n| matches!(n.base.as_str(), "た" | "ない" | "ん"));
+        let can_do = m.base == "できる"
+            && pos(m) == "動詞"
+            && !stative_or_done
+            && i.checked_sub(1).is_some_and(|p| {
+                verbal_noun_before(p)
+                    || (matches!(morphemes[p].surface.as_str(), "は" | "も")
+                        && p.checked_sub(1).is_some_and(verbal_noun_before))
+            });
         let wants = (m.base == "たい" && pos(m) == "助動詞" && !concessive)
+            || requested
+            || can_do
             || (m.base == "できる" && pos(m) == "動詞" && asks_where_or_how);
         // Unless it only asks to know or to talk (`知りたい`, `どこで確認できますか`).
-        if wants
-            && let Some(action) = action_before(i)
-            && !KNOWING_VERBS.contains(&action.base.as_str())
-        {
-            return term_at(action);
+        if wants {
+            match action_before(i) {
+                Some(action) if KNOWING_VERBS.contains(&action.base.as_str()) => {}
+                Some(action) => {
+                    return match term_at(action) {
+                        Procedure::Action(term) if requested => Procedure::Request(term),
+                        named => named,
+                    };
+                }
+                // `別の口座にしたい`: wants something done, names no action.
+                None => return Procedure::Unnamed,
+            }
         }
         // `どうやって貯めるの`: how to do, unless it asks how something was done or
         // happened to one (`どうやって調べたの`, `どうやって侵入されたの`). Who acts
@@ -168,9 +211,15 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
                 Some(p) if p.surface == "の" => i.checked_sub(2).map(|p| &morphemes[p]),
                 other => other,
             };
-            return before
-                .filter(|p| is_action(p) && !is_auxiliary(p))
-                .map_or(Procedure::Unnamed, term_at);
+            // A noun names the action (`ログイン方法`, `通知の方法`); after a verb
+            // (`削除する方法`) the action is the verb's.
+            return match before {
+                Some(p) if pos(p) == "名詞" && p.content => term_at(p),
+                Some(p) if pos(p) == "動詞" => {
+                    action_before(i).map_or(Procedure::Unnamed, term_at)
+                }
+                _ => Procedure::Unnamed,
+            };
         }
     }
     Procedure::None
@@ -403,6 +452,20 @@ mod tests {
         assert_eq!(procedure_of("登録はどこからできますか"), action("登録"));
         assert_eq!(procedure_of("通知はどこで確認できますか"), Procedure::None);
         assert_eq!(procedure_of("方法を教えて"), Procedure::Unnamed);
+        assert_eq!(procedure_of("家族の情報も登録できますか"), action("登録"));
+        assert_eq!(procedure_of("出資金は管理できていますか"), Procedure::None);
+        assert_eq!(procedure_of("経路は特定できましたか"), Procedure::None);
+        assert_eq!(procedure_of("削除依頼はできますか"), action("削除"));
+        assert_eq!(procedure_of("ログイン方法を教えて"), action("ろぐいん"));
+        assert_eq!(procedure_of("削除する方法はありますか"), action("削除"));
+        assert_eq!(procedure_of("どんな方法で知らせるの"), Procedure::Unnamed);
+        assert_eq!(procedure_of("別の口座にしたい"), Procedure::Unnamed);
+        assert_eq!(
+            procedure_of("はがきを再送してほしい"),
+            Procedure::Request("再送".to_string())
+        );
+        assert_eq!(procedure_of("早く知らせてほしかった"), Procedure::None);
+        assert_eq!(procedure_of("理由を説明してほしい"), Procedure::None);
         assert_eq!(
             procedure_of("ポイントはどうやって貯めるの"),
             Procedure::Unnamed

@@ -442,13 +442,16 @@ impl Matcher {
         let procedure = intent::procedure(&analysis);
         // The concept of the action a procedure question names, if any.
         let action = match &procedure {
-            intent::Procedure::Action(term) => concepts.iter().find(|c| {
-                c.alternatives
-                    .iter()
-                    .any(|alt| alt.len() == 1 && alt[0] == *term)
-            }),
+            intent::Procedure::Action(term) | intent::Procedure::Request(term) => {
+                concepts.iter().position(|c| {
+                    c.alternatives
+                        .iter()
+                        .any(|alt| alt.len() == 1 && alt[0] == *term)
+                })
+            }
             _ => None,
         };
+        let request = matches!(procedure, intent::Procedure::Request(_));
         let which = intent::asks_which(&analysis.morphemes);
         // The concept of what the question reports does not work, if any.
         let problem = intent::reported_problem(&analysis).and_then(|term| {
@@ -532,7 +535,10 @@ impl Matcher {
                     coverage,
                     shared: credits
                         .iter()
-                        .filter(|(i, _)| !concepts[*i].interrogative)
+                        .filter(|(i, _)| {
+                            !concepts[*i].interrogative
+                                && concepts[*i].text != crate::analysis::CONDITIONAL
+                        })
                         .map(|(i, c)| {
                             c.min(1.0)
                                 * if concepts[*i].context {
@@ -556,7 +562,10 @@ impl Matcher {
                     predicate_missing: predicate
                         .is_some_and(|p| !credits.iter().any(|(i, _)| *i == p)),
                     off_intent: (procedure.is_some()
-                        && !vocabulary.is_some_and(|v| v.answers_procedure(action)))
+                        && !vocabulary
+                            .is_some_and(|v| v.answers_procedure(action.map(|a| &concepts[a])))
+                        && !(request
+                            && action.is_some_and(|a| credits.iter().any(|(i, _)| *i == a))))
                         || problem.is_some_and(|p| {
                             credits.iter().any(|(i, _)| *i == p)
                                 && !vocabulary.is_some_and(|v| v.reports(&concepts[p]))

@@ -22,12 +22,12 @@ pub const CREDIT_TYPO: f32 = 0.8;
 /// The words of one entry, for coverage.
 #[derive(Debug, Default)]
 pub struct Vocabulary {
-    /// Whether one of the entry's phrasings asks for a procedure.
-    pub procedural: bool,
     /// What its phrasings report does not work (`届く` of `はがきが届いていない`).
     pub reported: HashSet<String>,
-    /// The actions its procedure phrasings name (`削除`); empty when they name none.
+    /// The actions its procedure phrasings name (`削除`).
     pub actions: HashSet<String>,
+    /// Whether one of its procedure phrasings names no action (`どんな方法で`).
+    pub unnamed_procedure: bool,
     /// Share of the entry's phrasings that ask which things (`どんな情報`), in [0, 1].
     pub which_share: f32,
     /// Term → number of the entry's phrasings that use it.
@@ -61,9 +61,8 @@ impl Vocabulary {
             vocabulary.reported.extend(reported_problem(&analysis));
             match procedure(&analysis) {
                 Procedure::None => {}
-                Procedure::Unnamed => vocabulary.procedural = true,
-                Procedure::Action(action) => {
-                    vocabulary.procedural = true;
+                Procedure::Unnamed => vocabulary.unnamed_procedure = true,
+                Procedure::Action(action) | Procedure::Request(action) => {
                     vocabulary.actions.insert(action);
                 }
             }
@@ -182,16 +181,16 @@ impl Vocabulary {
     }
 
     /// Whether the entry answers how to do what a question asks to do: one of its
-    /// phrasings asks the same action (or a synonym), or asks without naming one.
+    /// phrasings asks the same action (`action`, or a synonym of it), or, for a
+    /// question that names no action, one of them names none either.
     pub fn answers_procedure(&self, action: Option<&Concept>) -> bool {
-        self.procedural
-            && (self.actions.is_empty()
-                || action.is_none_or(|concept| {
-                    concept
-                        .alternatives
-                        .iter()
-                        .any(|alt| alt.len() == 1 && self.actions.contains(&alt[0]))
-                }))
+        match action {
+            Some(concept) => concept
+                .alternatives
+                .iter()
+                .any(|alt| alt.len() == 1 && self.actions.contains(&alt[0])),
+            None => self.unnamed_procedure,
+        }
     }
 
     /// Whether one of the entry's phrasings reports that `concept` (an action)
