@@ -508,6 +508,7 @@ impl Matcher {
                     })
                     .count();
                 let vocabulary = self.vocabulary.get(id.as_str());
+                let action_credited = action.is_some_and(|a| credits.iter().any(|(i, _)| *i == a));
                 let centrality = if total_weight > 0.0 {
                     credits
                         .iter()
@@ -562,10 +563,10 @@ impl Matcher {
                     predicate_missing: predicate
                         .is_some_and(|p| !credits.iter().any(|(i, _)| *i == p)),
                     off_intent: (procedure.is_some()
-                        && !vocabulary
-                            .is_some_and(|v| v.answers_procedure(action.map(|a| &concepts[a])))
-                        && !(request
-                            && action.is_some_and(|a| credits.iter().any(|(i, _)| *i == a))))
+                        && !vocabulary.is_some_and(|v| {
+                            v.answers_procedure(action.map(|a| &concepts[a]), action_credited)
+                        })
+                        && !(request && action_credited))
                         || problem.is_some_and(|p| {
                             credits.iter().any(|(i, _)| *i == p)
                                 && !vocabulary.is_some_and(|v| v.reports(&concepts[p]))

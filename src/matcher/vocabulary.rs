@@ -181,14 +181,19 @@ impl Vocabulary {
     }
 
     /// Whether the entry answers how to do what a question asks to do: one of its
-    /// phrasings asks the same action (`action`, or a synonym of it), or, for a
-    /// question that names no action, one of them names none either.
-    pub fn answers_procedure(&self, action: Option<&Concept>) -> bool {
+    /// phrasings asks the same action (`action`, or a synonym of it), or one asks
+    /// how without naming an action (`どうやって出せばいい`) and the entry's words
+    /// include the action (`credited`); for a question that names no action, one of
+    /// its phrasings names none either.
+    pub fn answers_procedure(&self, action: Option<&Concept>, credited: bool) -> bool {
         match action {
-            Some(concept) => concept
-                .alternatives
-                .iter()
-                .any(|alt| alt.len() == 1 && self.actions.contains(&alt[0])),
+            Some(concept) => {
+                concept
+                    .alternatives
+                    .iter()
+                    .any(|alt| alt.len() == 1 && self.actions.contains(&alt[0]))
+                    || (self.unnamed_procedure && credited)
+            }
             None => self.unnamed_procedure,
         }
     }
