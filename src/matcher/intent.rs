@@ -1,6 +1,11 @@
-//! What a question asks *for*, beyond its words: whether it wants a procedure
-//! (`変更したい`, `チャージするには`, `返金方法`). This FAQ's entries say what happened
-//! and what is safe; a procedure question sharing their words is a classic near miss.
+//! What a question asks *for*, beyond its words, read from its form: a procedure
+//! and its action (`変更したい`, `チャージするには`, `返金方法`), *which things*
+//! (`何の情報が漏れたの`), a report that something does not work (`電話がつながらない`),
+//! its main predicate, and where the question of a long message starts. The same
+//! functions read each entry's phrasings, so an entry's form is what its editor wrote,
+//! never a list kept in code. Neighbouring entries share their words and differ in
+//! these; a question sharing an entry's words but asking another thing is a classic
+//! near miss.
 
 use crate::analysis;
 
