@@ -13,12 +13,12 @@ use crate::config::Thresholds;
 /// entry on recovery; a one-word question only for the entry whose official
 /// question names the word, or any entry when only its phrasings have the words
 /// and the question asks nothing or how it stands, `どう`), or the question
-/// echoes one of its phrasings closely.
-/// A single shared word among other, unmatched words never suffices, whatever
-/// its rarity; when the entry lacks the question's main predicate, a word the FAQ
-/// uses elsewhere, only three shared concepts do. The best must also lead the
-/// runner-up by at least 3 % (a tie), and the confidence must reach
-/// `answer_confidence`.
+/// echoes one of its phrasings closely, or it shares one concept and one more found
+/// only in its answer that together explain at least 75 % of the question. A single
+/// shared word among other, unmatched words never suffices, whatever its rarity;
+/// when the entry lacks the question's main predicate, a word the FAQ uses
+/// elsewhere, only three shared concepts do. The best must also lead the runner-up
+/// by at least 3 % (a tie), and the confidence must reach `answer_confidence`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
@@ -68,6 +68,9 @@ pub struct Evidence {
     /// The question's main predicate, a word the FAQ knows, is not among the
     /// entry's words.
     pub predicate_missing: bool,
+    /// Some of the shared evidence is only the known head of a compound the FAQ
+    /// never uses (`引落` of `引落日`).
+    pub via_head: bool,
 }
 
 /// The outcome of [`decide`].
@@ -99,6 +102,14 @@ const TIE_MARGIN: f32 = 0.03;
 /// predicate (a verb the FAQ uses elsewhere): `クレジットカード払いはできますか`
 /// shares two nouns with the entry on cards and asks something else.
 const SHARED_WITHOUT_PREDICATE: f32 = 3.0;
+
+/// One concept and one found only in the entry's answer (`出資金のバックアップは`,
+/// `復旧の見通しを教えて`) are topical evidence when they explain at least
+/// [`COVERAGE_WITH_FEWER_SHARED`] of the question, unless the half is only the head
+/// of a compound the FAQ never uses (`銀行の引落日`: the debit date is not the account).
+const SHARED_WITH_COVERAGE: f32 = 1.5;
+/// See [`SHARED_WITH_COVERAGE`].
+const COVERAGE_WITH_FEWER_SHARED: f32 = 0.75;
 
 /// Shared concepts that explain a question fully, whatever else it says.
 const SHARED_FOR_FULL: f32 = 4.5;
@@ -150,6 +161,9 @@ pub fn decide(thresholds: &Thresholds, best: Option<&Evidence>, runner_up: f32) 
     let predicate_ok = !best.predicate_missing || best.shared >= SHARED_WITHOUT_PREDICATE;
     let topical = predicate_ok
         && (best.shared >= thresholds.answer_min_concepts as f32
+            || (best.shared >= SHARED_WITH_COVERAGE
+                && best.coverage >= COVERAGE_WITH_FEWER_SHARED
+                && !best.via_head)
             || best.complete
             || (needs_similarity(thresholds, best) && best.similarity >= ECHO_SIMILARITY));
     let (decision, why) = if best.coverage < thresholds.clarify_coverage || best.shared == 0.0 {
@@ -211,7 +225,19 @@ mod tests {
             complete,
             off_intent: false,
             predicate_missing: false,
+            via_head: false,
         }
+    }
+
+    #[test]
+    fn one_concept_and_a_half_suffice_when_they_explain_most_of_the_question() {
+        let one_and_a_half = |coverage, via_head| Evidence {
+            via_head,
+            ..evidence(20.0, coverage, 1.5, false)
+        };
+        assert_eq!(decision(one_and_a_half(0.8, false), 2.0), Decision::Answer);
+        assert_eq!(decision(one_and_a_half(0.7, false), 2.0), Decision::Clarify);
+        assert_eq!(decision(one_and_a_half(0.8, true), 2.0), Decision::Clarify);
     }
 
     #[test]

@@ -562,6 +562,9 @@ impl Matcher {
                             })),
                     predicate_missing: predicate
                         .is_some_and(|p| !credits.iter().any(|(i, _)| *i == p)),
+                    // Only a compound the FAQ never uses has heads; its credit can
+                    // only have come through them.
+                    via_head: credits.iter().any(|(i, _)| !concepts[*i].heads.is_empty()),
                     off_intent: (procedure.is_some()
                         && !vocabulary.is_some_and(|v| {
                             v.answers_procedure(action.map(|a| &concepts[a]), action_credited)
