@@ -45,6 +45,23 @@ pub struct Concept {
     pub context: bool,
 }
 
+impl Concept {
+    /// The single words that count as this concept (itself and one-word synonyms).
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.alternatives
+            .iter()
+            .filter_map(|alt| match alt.as_slice() {
+                [word] => Some(word.as_str()),
+                _ => None,
+            })
+    }
+
+    /// Whether `term` spells this concept: it is the concept or a one-word synonym.
+    pub fn spells(&self, term: &str) -> bool {
+        self.text == term || self.words().any(|w| w == term)
+    }
+}
+
 /// Interrogatives: they tell what kind of answer is wanted (`いつ` leans to the
 /// entry that says when), not what the question is about.
 pub const QUESTION_WORDS: &[&str] = &[

@@ -107,13 +107,8 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
         AUXILIARY_VERBS.contains(&m.base.as_str())
             || (pos(m) == "動詞" && m.pos.get(1).is_some_and(|s| s == "非自立"))
     };
-    let term_at = |m: &analysis::Morpheme| {
-        analysis
-            .terms
-            .iter()
-            .find(|t| t.start == m.start)
-            .map_or(Procedure::Unnamed, |t| Procedure::Action(t.text.clone()))
-    };
+    let term_at =
+        |m: &analysis::Morpheme| term_of(analysis, m).map_or(Procedure::Unnamed, Procedure::Action);
     // The nearest action before `i`, past auxiliaries.
     let action_before = |i: usize| {
         morphemes[..i]
@@ -238,11 +233,7 @@ pub fn predicate(analysis: &analysis::Analysis) -> Option<String> {
             && (m.pos.first().is_some_and(|p| p == "動詞" || p == "形容詞")
                 || m.pos.get(1).is_some_and(|p| p == "サ変接続"))
     })?;
-    analysis
-        .terms
-        .iter()
-        .find(|t| t.start == m.start)
-        .map(|t| t.text.clone())
+    term_of(analysis, m)
 }
 
 /// The term of what a text reports does not work or has not happened
@@ -271,11 +262,15 @@ pub fn reported_problem(analysis: &analysis::Analysis) -> Option<String> {
     if !negated || asked {
         return None;
     }
-    let start = morphemes[last_predicate].start;
+    term_of(analysis, &morphemes[last_predicate])
+}
+
+/// The term a content morpheme became (folded, base form), as concepts spell it.
+fn term_of(analysis: &analysis::Analysis, morpheme: &analysis::Morpheme) -> Option<String> {
     analysis
         .terms
         .iter()
-        .find(|t| t.start == start)
+        .find(|t| t.start == morpheme.start)
         .map(|t| t.text.clone())
 }
 

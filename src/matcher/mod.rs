@@ -443,11 +443,7 @@ impl Matcher {
         // The concept of the action a procedure question names, if any.
         let action = match &procedure {
             intent::Procedure::Action(term) | intent::Procedure::Request(term) => {
-                concepts.iter().position(|c| {
-                    c.alternatives
-                        .iter()
-                        .any(|alt| alt.len() == 1 && alt[0] == *term)
-                })
+                concepts.iter().position(|c| c.spells(term))
             }
             _ => None,
         };
@@ -457,20 +453,15 @@ impl Matcher {
         let problem = intent::reported_problem(&analysis).and_then(|term| {
             concepts
                 .iter()
-                .position(|c| c.weight > 0.0 && c.text == term)
+                .position(|c| c.weight > 0.0 && c.spells(&term))
         });
         // The concept of the question's main predicate, when the FAQ knows the
         // word: an entry without it answers another question about the same nouns
         // (`クレジットカード払いはできますか`).
         let predicate = intent::predicate(&analysis).and_then(|term| {
-            concepts.iter().position(|c| {
-                c.weight > 0.0
-                    && c.known
-                    && (c.text == term
-                        || c.alternatives
-                            .iter()
-                            .any(|alt| alt.len() == 1 && alt[0] == term))
-            })
+            concepts
+                .iter()
+                .position(|c| c.weight > 0.0 && c.known && c.spells(&term))
         });
         // A conditional ending (`いつになったら`) is not something an entry must
         // contain for the question to be fully covered.

@@ -188,10 +188,7 @@ impl Vocabulary {
     pub fn answers_procedure(&self, action: Option<&Concept>, credited: bool) -> bool {
         match action {
             Some(concept) => {
-                concept
-                    .alternatives
-                    .iter()
-                    .any(|alt| alt.len() == 1 && self.actions.contains(&alt[0]))
+                concept.words().any(|w| self.actions.contains(w))
                     || (self.unnamed_procedure && credited)
             }
             None => self.unnamed_procedure,
@@ -201,10 +198,7 @@ impl Vocabulary {
     /// Whether one of the entry's phrasings reports that `concept` (an action)
     /// does not work, or a synonym of it.
     pub fn reports(&self, concept: &Concept) -> bool {
-        concept
-            .alternatives
-            .iter()
-            .any(|alt| alt.len() == 1 && self.reported.contains(&alt[0]))
+        concept.words().any(|w| self.reported.contains(w))
     }
 
     /// Whether the entry's official question itself names `concept`.
