@@ -198,6 +198,22 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
                 return Procedure::Unnamed;
             }
         }
+        // `どう気をつければいい`, `どう対応したらいい`: how one should do the action
+        // between `どう` and the conditional (`どうすればいい` names none).
+        let should = matches!(m.surface.as_str(), "ば" | "たら")
+            && morphemes
+                .get(i + 1)
+                .is_some_and(|n| matches!(n.base.as_str(), "いい" | "よい" | "良い"));
+        if should {
+            if let Some(how) = morphemes[..i].iter().rposition(|p| p.base == "どう") {
+                return morphemes[how + 1..i]
+                    .iter()
+                    .rev()
+                    .filter(|p| is_action(p))
+                    .find(|p| !is_auxiliary(p))
+                    .map_or(Procedure::Unnamed, term_at);
+            }
+        }
         let previous = i.checked_sub(1).map(|p| &morphemes[p]);
         // `Vには` (how to V) and `V方` (way of V-ing).
         let how_to = m.surface == "に" && morphemes.get(i + 1).is_some_and(|n| n.surface == "は");
@@ -481,5 +497,11 @@ mod tests {
         );
         assert_eq!(procedure_of("電話で相談したい"), Procedure::None);
         assert_eq!(procedure_of("情報は漏れたの"), Procedure::None);
+        assert_eq!(procedure_of("どう気をつければいいですか"), action("つける"));
+        assert_eq!(procedure_of("どう対応したらいいですか"), action("対応"));
+        assert_eq!(
+            procedure_of("メールが来たらどうすればいいですか"),
+            Procedure::Unnamed
+        );
     }
 }

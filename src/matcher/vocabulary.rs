@@ -181,14 +181,24 @@ impl Vocabulary {
     }
 
     /// Whether the entry answers how to do what a question asks to do: one of its
-    /// phrasings asks the same action (`action`, or a synonym of it), or one asks
-    /// how without naming an action (`どうやって出せばいい`) and the entry's words
-    /// include the action (`credited`); for a question that names no action, one of
-    /// its phrasings names none either.
+    /// phrasings asks the same action (`action`, or a synonym of it; a phrase
+    /// synonym such as `気をつける` by its verb, its other words used by the
+    /// entry), or one asks how without naming an action (`どうやって出せばいい`)
+    /// and the entry's words include the action (`credited`); for a question that
+    /// names no action, one of its phrasings names none either.
     pub fn answers_procedure(&self, action: Option<&Concept>, credited: bool) -> bool {
         match action {
             Some(concept) => {
-                concept.words().any(|w| self.actions.contains(w))
+                concept
+                    .alternatives
+                    .iter()
+                    .any(|alt| match alt.split_last() {
+                        Some((verb, rest)) => {
+                            self.actions.contains(verb)
+                                && rest.iter().all(|t| self.phrasing_terms.contains_key(t))
+                        }
+                        None => false,
+                    })
                     || (self.unnamed_procedure && credited)
             }
             None => self.unnamed_procedure,
