@@ -103,6 +103,10 @@ fn each_spelling_problem_still_finds_its_entry() {
         ("はがきが来ないんですけど", "notification-method"),
         // かどうか asks whether it leaked, not how.
         ("個人情報が漏れたかどうか知りたい", "leak-possibility"),
+        // A loanword typed in hiragana: めーる reads める once its long vowel is folded.
+        ("へんなめーるがきたらどうしたらいい", "leak-impact"),
+        // この names nothing: the question is where it was announced.
+        ("この件はどこで発表されていますか", "notification-method"),
     ];
     for (text, expected) in cases {
         let reply = ask(&matcher, text);

@@ -262,6 +262,11 @@ impl Analyzer {
                 previous.reading = "バ".to_string();
                 previous.content = false;
             }
+            if base == "やって来る" {
+                // `どうやって来るの` is どう + 来る (how does it come), not a verb of its own.
+                base = "来る".to_string();
+                reading = "クル".to_string();
+            }
             let n = morphemes.len();
             if base == "ある"
                 && n >= 2
@@ -575,6 +580,7 @@ const STOP_WORDS: &[&str] = &[
     "御",
     // Fillers of worried, rambling questions: they say how, not what.
     "結局",
+    "ぶっちゃけ",
     "本当",
     "本当に",
     "ほんと",
@@ -720,6 +726,8 @@ mod tests {
         ("漏れたと聞いた", &["漏れる", "聞く"]),
         ("本当に今回漏れたの", &["漏れる"]),
         ("情報がある", &["情報"]),
+        ("お知らせはどうやって来るの", &["お知らせ", "どう", "来る"]),
+        ("ぶっちゃけ漏れたの", &["漏れる"]),
         ("この件はあのときどうなった", &["件", "どう"]),
         (
             "ならっぴカードとeフレンズ",

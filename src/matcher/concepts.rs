@@ -287,7 +287,10 @@ impl ConceptBuilder {
                 let has_kanji = m.base.chars().any(analysis::fold::is_kanji);
                 // Two kana spell too many things (`にち`, `ほう`): only words of two or
                 // more characters are looked up by a two-kana reading.
-                let short_ok = has_kanji && term.chars().count() >= 2;
+                // A loanword keeps its length (`めーる` reads `める` once the long
+                // vowel is folded away).
+                let short_ok = (has_kanji && term.chars().count() >= 2)
+                    || (term.contains('ー') && term.chars().count() >= 3);
                 // Inflected forms the FAQ never uses (`なおった`) still start with the
                 // stem of the base form's reading (`なお`).
                 let inflects = matches!(m.pos.first().map(String::as_str), Some("動詞" | "形容詞"));
