@@ -204,15 +204,13 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
             && morphemes
                 .get(i + 1)
                 .is_some_and(|n| matches!(n.base.as_str(), "いい" | "よい" | "良い"));
-        if should {
-            if let Some(how) = morphemes[..i].iter().rposition(|p| p.base == "どう") {
-                return morphemes[how + 1..i]
-                    .iter()
-                    .rev()
-                    .filter(|p| is_action(p))
-                    .find(|p| !is_auxiliary(p))
-                    .map_or(Procedure::Unnamed, term_at);
-            }
+        if should && let Some(how) = morphemes[..i].iter().rposition(|p| p.base == "どう") {
+            return morphemes[how + 1..i]
+                .iter()
+                .rev()
+                .filter(|p| is_action(p))
+                .find(|p| !is_auxiliary(p))
+                .map_or(Procedure::Unnamed, term_at);
         }
         let previous = i.checked_sub(1).map(|p| &morphemes[p]);
         // `Vには` (how to V) and `V方` (way of V-ing).
