@@ -65,8 +65,8 @@ pub struct Evidence {
     /// what the entry says works (`電話がつながりません`) and none of its phrasings
     /// reports one.
     pub off_intent: bool,
-    /// The question's main predicate, a word the FAQ knows, is not among the
-    /// entry's words.
+    /// The question's main predicate is not among the entry's words: a word the
+    /// FAQ knows, or one written in kanji that the FAQ never uses.
     pub predicate_missing: bool,
     /// Some of the shared evidence is only the known head of a compound the FAQ
     /// never uses (`引落` of `引落日`).

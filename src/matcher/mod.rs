@@ -455,13 +455,17 @@ impl Matcher {
                 .iter()
                 .position(|c| c.weight > 0.0 && c.spells(&term))
         });
-        // The concept of the question's main predicate, when the FAQ knows the
-        // word: an entry without it answers another question about the same nouns
-        // (`クレジットカード払いはできますか`).
+        // The concept of the question's main predicate: an entry without it
+        // answers another question about the same nouns (`クレジットカード払いは
+        // できますか`), and a verb the FAQ never uses (`捨てる`) asks about something
+        // it does not describe. A kana word the FAQ does not know may be a verb
+        // typed in kana (`ぬかれない`), so it does not count.
         let predicate = intent::predicate(&analysis).and_then(|term| {
-            concepts
-                .iter()
-                .position(|c| c.weight > 0.0 && c.known && c.spells(&term))
+            concepts.iter().position(|c| {
+                c.weight > 0.0
+                    && (c.known || c.text.chars().any(crate::analysis::fold::is_kanji))
+                    && c.spells(&term)
+            })
         });
         // A conditional ending (`いつになったら`) is not something an entry must
         // contain for the question to be fully covered.
