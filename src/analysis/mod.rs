@@ -309,6 +309,8 @@ impl Analyzer {
                 // `利用料` and `通話料`).
                 noun.surface.push_str(&surface);
                 noun.base = noun.surface.clone();
+                // The joined word may be a filler (`具体的`).
+                noun.content = !STOP_WORDS.contains(&noun.base.as_str());
                 noun.reading.push_str(&reading);
                 noun.end = end;
                 continue;
@@ -615,7 +617,15 @@ const STOP_WORDS: &[&str] = &[
     "うち",
     "まだ",
     "具体的",
+    "詳しい",
     "しれる",
+    // Asking to have something done, or to confirm: `削除を依頼したい`,
+    // `という理解で合っていますか`.
+    "依頼",
+    "お願い",
+    "願う",
+    "理解",
+    "合う",
     // Demonstratives point back at the conversation; they name nothing.
     "この",
     "その",

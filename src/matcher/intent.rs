@@ -80,6 +80,10 @@ pub enum Procedure {
     /// It asks the co-op to do this (`再送してほしい`, `早く直してほしい`): a procedure
     /// unless the entry speaks of the action itself.
     Request(String),
+    /// It asks whether the action can be done (`削除はできますか`): answered by an
+    /// entry that asks the action or whose answer says whether it can be done
+    /// (`引き出すことはできません`).
+    Whether(String),
 }
 
 impl Procedure {
@@ -140,9 +144,9 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
         // `登録できますか`, `削除はできますか`: whether one can do the action, unless
         // it is a state (`管理できていますか`).
         let verbal_noun_before = |at: usize| {
-            morphemes.get(at).is_some_and(|p| {
-                p.content && pos(p) == "名詞" && p.pos.get(1).is_some_and(|s| s == "サ変接続")
-            })
+            morphemes
+                .get(at)
+                .is_some_and(|p| pos(p) == "名詞" && p.pos.get(1).is_some_and(|s| s == "サ変接続"))
         };
         // `管理できていますか` is a state, `特定できましたか` asks what was done.
         let stative_or_done = morphemes.get(i + 1).is_some_and(|n| n.surface == "て")
@@ -170,6 +174,9 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
                 Some(action) => {
                     return match term_at(action) {
                         Procedure::Action(term) if requested => Procedure::Request(term),
+                        Procedure::Action(term) if can_do && !asks_where_or_how => {
+                            Procedure::Whether(term)
+                        }
                         named => named,
                     };
                 }
@@ -237,6 +244,35 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
         }
     }
     Procedure::None
+}
+
+/// The terms of the actions a text says can or cannot be done (`引き出すことは
+/// できません` → `引き出す`, `残高照会もできません` → `照会`, `管理できております`
+/// → `管理`): what an answer settles about a question asking whether it can.
+pub fn stated_abilities(analysis: &analysis::Analysis) -> Vec<String> {
+    let morphemes = &analysis.morphemes;
+    let mut abilities = Vec::new();
+    for (i, m) in morphemes.iter().enumerate() {
+        if m.base != "できる" || m.pos.first().is_none_or(|p| p != "動詞") {
+            continue;
+        }
+        // Back over `こと`, `は`/`も`/`が` and `する` to the action.
+        let action = morphemes[..i]
+            .iter()
+            .rev()
+            .find(|p| !matches!(p.base.as_str(), "こと" | "は" | "も" | "が" | "する"));
+        let is_action = action.is_some_and(|p| {
+            p.pos.first().is_some_and(|s| s == "動詞")
+                || p.pos.get(1).is_some_and(|s| s == "サ変接続")
+        });
+        if let Some(term) = action
+            .filter(|_| is_action)
+            .and_then(|p| term_of(analysis, p))
+        {
+            abilities.push(term);
+        }
+    }
+    abilities
 }
 
 /// The term of the question's main predicate: its last content verb or adjective,
@@ -453,6 +489,20 @@ mod tests {
     }
 
     #[test]
+    fn answers_say_what_can_or_cannot_be_done() {
+        let abilities = |text: &str| stated_abilities(&analyzer().analyze(text).unwrap());
+        assert_eq!(
+            abilities("本人以外は引き出すことはできません。残高照会もできません。"),
+            ["引出", "照会"]
+        );
+        assert_eq!(
+            abilities("バックアップデータが残っており管理できております"),
+            ["管理"]
+        );
+        assert!(abilities("できるだけのお知らせをしておりました").is_empty());
+    }
+
+    #[test]
     fn procedures_and_their_actions() {
         let action = |a: &str| Procedure::Action(a.to_string());
         assert_eq!(procedure_of("住所を変更したい"), action("変更"));
@@ -466,10 +516,11 @@ mod tests {
         assert_eq!(procedure_of("登録はどこからできますか"), action("登録"));
         assert_eq!(procedure_of("通知はどこで確認できますか"), Procedure::None);
         assert_eq!(procedure_of("方法を教えて"), Procedure::Unnamed);
-        assert_eq!(procedure_of("家族の情報も登録できますか"), action("登録"));
+        let whether = |a: &str| Procedure::Whether(a.to_string());
+        assert_eq!(procedure_of("家族の情報も登録できますか"), whether("登録"));
         assert_eq!(procedure_of("出資金は管理できていますか"), Procedure::None);
         assert_eq!(procedure_of("経路は特定できましたか"), Procedure::None);
-        assert_eq!(procedure_of("削除依頼はできますか"), action("削除"));
+        assert_eq!(procedure_of("削除依頼はできますか"), whether("削除"));
         assert_eq!(procedure_of("ログイン方法を教えて"), action("ろぐいん"));
         assert_eq!(procedure_of("削除する方法はありますか"), action("削除"));
         assert_eq!(procedure_of("どんな方法で知らせるの"), Procedure::Unnamed);

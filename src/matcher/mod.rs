@@ -442,12 +442,13 @@ impl Matcher {
         let procedure = intent::procedure(&analysis);
         // The concept of the action a procedure question names, if any.
         let action = match &procedure {
-            intent::Procedure::Action(term) | intent::Procedure::Request(term) => {
-                concepts.iter().position(|c| c.spells(term))
-            }
+            intent::Procedure::Action(term)
+            | intent::Procedure::Request(term)
+            | intent::Procedure::Whether(term) => concepts.iter().position(|c| c.spells(term)),
             _ => None,
         };
         let request = matches!(procedure, intent::Procedure::Request(_));
+        let whether = matches!(procedure, intent::Procedure::Whether(_));
         let which = intent::asks_which(&analysis.morphemes);
         // The concept of what the question reports does not work, if any.
         let problem = intent::reported_problem(&analysis).and_then(|term| {
@@ -562,7 +563,11 @@ impl Matcher {
                     via_head: credits.iter().any(|(i, _)| !concepts[*i].heads.is_empty()),
                     off_intent: (procedure.is_some()
                         && !vocabulary.is_some_and(|v| {
-                            v.answers_procedure(action.map(|a| &concepts[a]), action_credited)
+                            v.answers_procedure(
+                                action.map(|a| &concepts[a]),
+                                action_credited,
+                                whether,
+                            )
                         })
                         && !(request && action_credited))
                         || problem.is_some_and(|p| {

@@ -5,7 +5,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::concepts::Concept;
-use super::intent::{Procedure, asks_which, procedure, reported_problem};
+use super::intent::{Procedure, asks_which, procedure, reported_problem, stated_abilities};
 use crate::analysis::Analyzer;
 use crate::error::Result;
 
@@ -26,6 +26,8 @@ pub struct Vocabulary {
     pub reported: HashSet<String>,
     /// The actions its procedure phrasings name (`削除`).
     pub actions: HashSet<String>,
+    /// The actions its answer says can or cannot be done (`引き出す`, `照会`).
+    pub abilities: HashSet<String>,
     /// Whether one of its procedure phrasings names no action (`どんな方法で`).
     pub unnamed_procedure: bool,
     /// Share of the entry's phrasings that ask which things (`どんな情報`), in [0, 1].
@@ -62,7 +64,9 @@ impl Vocabulary {
             match procedure(&analysis) {
                 Procedure::None => {}
                 Procedure::Unnamed => vocabulary.unnamed_procedure = true,
-                Procedure::Action(action) | Procedure::Request(action) => {
+                Procedure::Action(action)
+                | Procedure::Request(action)
+                | Procedure::Whether(action) => {
                     vocabulary.actions.insert(action);
                 }
             }
@@ -95,6 +99,7 @@ impl Vocabulary {
         }
         vocabulary.which_share /= vocabulary.phrasings.max(1) as f32;
         let analysis = analyzer.analyze(answer)?;
+        vocabulary.abilities.extend(stated_abilities(&analysis));
         vocabulary
             .answer_terms
             .extend(analysis.terms.into_iter().map(|t| t.text));
@@ -185,9 +190,16 @@ impl Vocabulary {
     /// synonym such as `気をつける` by its verb, its other words used by the
     /// entry), or one asks how without naming an action (`どうやって出せばいい`)
     /// and the entry's words include the action (`credited`); for a question that
-    /// names no action, one of its phrasings names none either.
-    pub fn answers_procedure(&self, action: Option<&Concept>, credited: bool) -> bool {
+    /// names no action, one of its phrasings names none either. A question asking
+    /// `whether` the action can be done is also answered by an answer that says so.
+    pub fn answers_procedure(
+        &self,
+        action: Option<&Concept>,
+        credited: bool,
+        whether: bool,
+    ) -> bool {
         match action {
+            Some(concept) if whether && concept.words().any(|w| self.abilities.contains(w)) => true,
             Some(concept) => {
                 concept
                     .alternatives
