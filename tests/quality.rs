@@ -105,6 +105,10 @@ fn each_spelling_problem_still_finds_its_entry() {
         ("個人情報が漏れたかどうか知りたい", "leak-possibility"),
         // A loanword typed in hiragana: めーる reads める once its long vowel is folded.
         ("へんなめーるがきたらどうしたらいい", "leak-impact"),
+        // The passive past 見られた says the data was exposed, not looked at.
+        ("購入履歴とか見られた？", "leaked-items"),
+        // A kana interrogative after a particle, not the geminate 入っ (はいっ).
+        ("ふっきゅうはいつ", "incident-overview"),
         // この names nothing: the question is where it was announced.
         ("この件はどこで発表されていますか", "notification-method"),
     ];

@@ -194,7 +194,7 @@ impl Analyzer {
                 )
             })
             .map_err(|e| Error::Analysis(e.to_string()))?;
-        let mut morphemes = Vec::with_capacity(tokens.len());
+        let mut morphemes: Vec<Morpheme> = Vec::with_capacity(tokens.len());
         for mut token in tokens {
             let surface = token.surface.to_string();
             if surface.trim().is_empty() {
@@ -211,6 +211,19 @@ impl Analyzer {
             let mut reading = field(7).unwrap_or_default();
             let (start, end) = normalized.original_range(token.byte_start, token.byte_end);
             let mut content = is_content(&pos, &base, &surface);
+            let n = morphemes.len();
+            if base == "た"
+                && n >= 2
+                && matches!(morphemes[n - 1].base.as_str(), "れる" | "られる")
+                && let Some(exposed) = EXPOSED
+                    .iter()
+                    .find(|(verb, ..)| morphemes[n - 2].base == *verb)
+            {
+                // `見られた`, `知られた`: something was exposed, not `見る` (to look).
+                morphemes[n - 2].base = exposed.1.to_string();
+                morphemes[n - 2].reading = exposed.2.to_string();
+                morphemes[n - 2].content = true;
+            }
             if is_conditional(&pos, &base, &surface) {
                 // `漏れたら`, `漏れれば`, `漏れるなら` ask the same as `もし漏れたら`.
                 base = CONDITIONAL.to_string();
@@ -267,7 +280,6 @@ impl Analyzer {
                 base = "来る".to_string();
                 reading = "クル".to_string();
             }
-            let n = morphemes.len();
             if base == "ある"
                 && n >= 2
                 && matches!(morphemes[n - 1].surface.as_str(), "が" | "か")
@@ -637,6 +649,14 @@ const STOP_WORDS: &[&str] = &[
     "そういう",
 ];
 
+/// Verbs of perceiving whose passive past says something was exposed
+/// (`見られた`): the verb, the term it becomes, and that term's reading.
+const EXPOSED: &[(&str, &str, &str)] = &[
+    ("見る", "見られる", "ミラレル"),
+    ("知る", "知られる", "シラレル"),
+    ("読む", "読まれる", "ヨマレル"),
+];
+
 /// The interrogative `どのくらい`/`どれぐらい` (how much), as one term.
 pub const DEGREE: &str = "どのくらい";
 
@@ -740,6 +760,9 @@ mod tests {
         ("情報がある", &["情報"]),
         ("お知らせはどうやって来るの", &["お知らせ", "どう", "来る"]),
         ("ぶっちゃけ漏れたの", &["漏れる"]),
+        ("中身を見られたの", &["中身", "見られる"]),
+        ("どこで見られますか", &["どこ", "見る"]),
+        ("番号を知られたら", &["番号", "知られる", "もし"]),
         ("この件はあのときどうなった", &["件", "どう"]),
         (
             "ならっぴカードとeフレンズ",

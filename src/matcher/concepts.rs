@@ -283,7 +283,13 @@ impl ConceptBuilder {
                 }
                 let term = analyzer.fold(&m.base, FieldKind::Terms);
                 let base_reading = analyzer.fold(&m.base_reading(), FieldKind::Reading);
-                let surface_reading = analyzer.fold(m.surface_reading(), FieldKind::Reading);
+                // A surface that ends in a geminate (`入っ` of `入っている`) would
+                // read `はいつ` once small kana are folded, and swallow `は` + `いつ`.
+                let surface_reading = if m.surface_reading().ends_with(['ッ', 'っ']) {
+                    String::new()
+                } else {
+                    analyzer.fold(m.surface_reading(), FieldKind::Reading)
+                };
                 let has_kanji = m.base.chars().any(analysis::fold::is_kanji);
                 // Two kana spell too many things (`にち`, `ほう`): only words of two or
                 // more characters are looked up by a two-kana reading.
