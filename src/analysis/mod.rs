@@ -224,7 +224,12 @@ impl Analyzer {
                 morphemes[n - 2].reading = exposed.2.to_string();
                 morphemes[n - 2].content = true;
             }
-            if is_conditional(&pos, &base, &surface) {
+            // `いつになったら` asks when, not what if.
+            let when = n >= 3
+                && morphemes[n - 1].base == "なる"
+                && morphemes[n - 2].surface == "に"
+                && morphemes[n - 3].base == "いつ";
+            if is_conditional(&pos, &base, &surface) && !when {
                 // `漏れたら`, `漏れれば`, `漏れるなら` ask the same as `もし漏れたら`.
                 base = CONDITIONAL.to_string();
                 reading = "モシ".to_string();
@@ -761,6 +766,7 @@ mod tests {
         ("お知らせはどうやって来るの", &["お知らせ", "どう", "来る"]),
         ("ぶっちゃけ漏れたの", &["漏れる"]),
         ("中身を見られたの", &["中身", "見られる"]),
+        ("いつになったら直るの", &["いつ", "直る"]),
         ("どこで見られますか", &["どこ", "見る"]),
         ("番号を知られたら", &["番号", "知られる", "もし"]),
         ("この件はあのときどうなった", &["件", "どう"]),
