@@ -143,6 +143,8 @@ fn near_misses_are_not_answered() {
         "フリーコールに電話がつながりません",
         // Three entries fit equally: a tie is offered, not picked.
         "情報は大丈夫？",
+        // A loanword the FAQ never uses (アプリ) is what the question is about.
+        "アプリの不具合はいつ直りますか",
         // The question's verb (捨てる) is one the FAQ never uses.
         "お知らせのはがきを捨ててしまいました",
     ];

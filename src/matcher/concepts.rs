@@ -339,6 +339,11 @@ impl ConceptBuilder {
         })
     }
 
+    /// Whether the FAQ (questions, alternates, answers or synonyms) uses `term`.
+    pub fn is_faq_word(&self, term: &str) -> bool {
+        self.known_terms.contains(term)
+    }
+
     /// The question's concepts: synonyms merged, compounds expanded, all-kana text
     /// respelled (each unless switched off in `ablation`).
     pub fn drafts(

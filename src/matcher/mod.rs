@@ -761,10 +761,26 @@ impl Matcher {
                 // into the question) say nothing about the topic.
                 let stray_number = !known && draft.text.chars().all(|c| c.is_ascii_digit());
                 let context = draft.last_start.is_some_and(|start| start < question_start);
+                // A loanword the FAQ never uses, not even in an answer (`アプリ`,
+                // `クーポン`), names a thing it does not describe; unknown kanji and
+                // kana words paraphrase more often.
+                let loanword = !known
+                    && !self.concepts.is_faq_word(&draft.text)
+                    && draft.last_start.is_some_and(|start| {
+                        analysis.morphemes.iter().any(|m| {
+                            m.start == start
+                                && m.surface
+                                    .chars()
+                                    .all(|c| crate::analysis::fold::is_katakana(c) || c == 'ー')
+                        })
+                    })
+                    && draft.text.chars().count() >= 3;
                 let weight = if interrogative {
                     weight * INTERROGATIVE_WEIGHT
                 } else if stray_number {
                     0.0
+                } else if loanword {
+                    weight / self.thresholds.unknown_word_weight
                 } else {
                     weight
                 } * if context { CONTEXT_WEIGHT } else { 1.0 };
