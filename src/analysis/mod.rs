@@ -643,6 +643,8 @@ const STOP_WORDS: &[&str] = &[
     "願う",
     "理解",
     "合う",
+    // `漏えいの有無`: whether, which the question itself asks.
+    "有無",
     // Demonstratives point back at the conversation; they name nothing.
     "この",
     "その",
