@@ -109,6 +109,9 @@ fn each_spelling_problem_still_finds_its_entry() {
         ("購入履歴とか見られた？", "leaked-items"),
         // A kana interrogative after a particle, not the geminate 入っ (はいっ).
         ("ふっきゅうはいつ", "incident-overview"),
+        // A two-kana verb that reads exactly like an FAQ verb: とる (取られる), けす (消す).
+        ("クレジットの情報とられてない？", "credit-card"),
+        ("個人情報けしてほしい", "data-deletion"),
         // この names nothing: the question is where it was announced.
         ("この件はどこで発表されていますか", "notification-method"),
     ];

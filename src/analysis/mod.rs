@@ -280,6 +280,11 @@ impl Analyzer {
                 previous.reading = "バ".to_string();
                 previous.content = false;
             }
+            if base == "なに" && pos.get(1).is_some_and(|p| p == "代名詞") {
+                // `なにが漏れたの`: the FAQ writes 何. (`なん` is too often a piece of
+                // something else: `どうなんの`.)
+                base = "何".to_string();
+            }
             if base == "やって来る" {
                 // `どうやって来るの` is どう + 来る (how does it come), not a verb of its own.
                 base = "来る".to_string();
@@ -767,6 +772,7 @@ mod tests {
         ("情報がある", &["情報"]),
         ("お知らせはどうやって来るの", &["お知らせ", "どう", "来る"]),
         ("ぶっちゃけ漏れたの", &["漏れる"]),
+        ("なにが漏れたの", &["何", "漏れる"]),
         ("中身を見られたの", &["中身", "見られる"]),
         ("いつになったら直るの", &["いつ", "直る"]),
         ("どこで見られますか", &["どこ", "見る"]),

@@ -56,9 +56,10 @@ impl Concept {
             })
     }
 
-    /// Whether `term` spells this concept: it is the concept or a one-word synonym.
+    /// Whether `term` spells this concept: it is the concept, a one-word synonym,
+    /// or the concept's reading (`けす`, respelled 消す).
     pub fn spells(&self, term: &str) -> bool {
-        self.text == term || self.words().any(|w| w == term)
+        self.text == term || self.reading == term || self.words().any(|w| w == term)
     }
 }
 
@@ -536,7 +537,18 @@ impl ConceptBuilder {
             .chars()
             .all(|c| analysis::fold::is_hiragana(c) || c == 'ー');
         let folded: Vec<char> = reading.chars().collect();
-        if folded.len() < 3 || !all_kana || self.known_terms.contains(term) {
+        if !all_kana || self.known_terms.contains(term) {
+            return None;
+        }
+        // A short kana word that reads exactly like an FAQ word's base form
+        // (`くる` → 来る, `けす` → 消す) is that word.
+        if let Some((word, base_reading)) = self.lexicon.get(reading)
+            && base_reading == reading
+            && word.chars().any(analysis::fold::is_kanji)
+        {
+            return Some(vec![(word.clone(), base_reading.clone())]);
+        }
+        if folded.len() < 3 {
             return None;
         }
         let n = folded.len();
