@@ -107,8 +107,10 @@ fn each_spelling_problem_still_finds_its_entry() {
         ("へんなめーるがきたらどうしたらいい", "leak-impact"),
         // The passive past 見られた says the data was exposed, not looked at.
         ("購入履歴とか見られた？", "leaked-items"),
-        // A kana interrogative after a particle, not the geminate 入っ (はいっ).
+        // A kana interrogative after a particle, not the geminate 入っ (はいっ), which
+        // is a word only before て or た.
         ("ふっきゅうはいつ", "incident-overview"),
+        ("せいねんがっぴもはいってる？", "leaked-items"),
         // A two-kana verb that reads exactly like an FAQ verb: とる (取られる), けす (消す).
         ("クレジットの情報とられてない？", "credit-card"),
         ("個人情報けしてほしい", "data-deletion"),

@@ -172,6 +172,9 @@ pub struct ConceptBuilder {
     groups: Vec<Vec<Vec<String>>>,
     /// Hiragana reading → (term, reading of the base form), from the FAQ's words.
     lexicon: HashMap<String, (String, String)>,
+    /// Readings of geminate surfaces (`入っ` → `はいつ` once small kana are folded):
+    /// words only before `て` or `た`, or they would swallow `は` + `いつ`.
+    geminates: HashMap<String, (String, String)>,
     /// Every content term of the FAQ, to tell real words from segmentation debris.
     known_terms: HashSet<String>,
     /// Head or tail of an FAQ compound → the compounds (`共済` → `コープ共済`).
@@ -266,6 +269,7 @@ impl ConceptBuilder {
         }
 
         let mut lexicon = HashMap::default();
+        let mut geminates = HashMap::default();
         let mut known_terms = HashSet::default();
         let mut nouns = HashSet::default();
         let texts = faq
@@ -284,13 +288,8 @@ impl ConceptBuilder {
                 }
                 let term = analyzer.fold(&m.base, FieldKind::Terms);
                 let base_reading = analyzer.fold(&m.base_reading(), FieldKind::Reading);
-                // A surface that ends in a geminate (`入っ` of `入っている`) would
-                // read `はいつ` once small kana are folded, and swallow `は` + `いつ`.
-                let surface_reading = if m.surface_reading().ends_with(['ッ', 'っ']) {
-                    String::new()
-                } else {
-                    analyzer.fold(m.surface_reading(), FieldKind::Reading)
-                };
+                let surface_reading = analyzer.fold(m.surface_reading(), FieldKind::Reading);
+                let geminate = m.surface_reading().ends_with(['ッ', 'っ']);
                 let has_kanji = m.base.chars().any(analysis::fold::is_kanji);
                 // Two kana spell too many things (`にち`, `ほう`): only words of two or
                 // more characters are looked up by a two-kana reading.
@@ -312,6 +311,16 @@ impl ConceptBuilder {
                     nouns.insert(term.clone());
                 }
                 known_terms.insert(term.clone());
+                if geminate && surface_reading.chars().all(analysis::fold::is_hiragana) {
+                    geminates
+                        .entry(surface_reading.clone())
+                        .or_insert_with(|| (term.clone(), base_reading.clone()));
+                }
+                let surface_reading = if geminate {
+                    String::new()
+                } else {
+                    surface_reading
+                };
                 for reading in [base_reading.clone(), surface_reading, stem] {
                     let long_enough = reading.chars().count() >= if short_ok { 2 } else { 3 };
                     if long_enough && reading.chars().all(analysis::fold::is_hiragana) {
@@ -334,6 +343,7 @@ impl ConceptBuilder {
             members: by_first,
             groups,
             lexicon,
+            geminates,
             compounds: compound_parts(&nouns),
             known_terms,
             longest_reading,
@@ -508,7 +518,14 @@ impl ConceptBuilder {
                     cost[start + len] = cost[start] + ENDING;
                     back[start + len] = (start, None);
                 }
-                if let Some(entry) = self.lexicon.get(&piece)
+                let before_te_or_ta = kana
+                    .get(start + len)
+                    .is_some_and(|c| matches!(c, 'て' | 'た'));
+                let entry = self
+                    .lexicon
+                    .get(&piece)
+                    .or_else(|| self.geminates.get(&piece).filter(|_| before_te_or_ta));
+                if let Some(entry) = entry
                     && cost[start] + WORD < cost[start + len]
                 {
                     cost[start + len] = cost[start] + WORD;
