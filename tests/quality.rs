@@ -87,6 +87,9 @@ fn each_spelling_problem_still_finds_its_entry() {
         ("相談先の番号", "contact"),
         // An unknown kana word inside mixed text, spelled out by the FAQ's words.
         ("ｺｳｻﾞ情報は平気？", "bank-account"),
+        // A hiragana run inside mixed text that the analyzer splits into debris
+        // (さ/くじ/ょできる) is respelled like an all-kana question: 削除 + できる.
+        ("データさくじょできる？", "data-deletion"),
         // Half-width katakana only, respelled like hiragana.
         ("ｵｼﾗｾﾊ ﾄﾞｺﾃﾞﾐﾙﾉ", "notification-method"),
         // どの (which items), not the どの of どのくらい (how likely).

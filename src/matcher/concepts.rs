@@ -9,6 +9,8 @@
 //! - All-hiragana questions are *respelled*: lindera splits `しゅっしきんはだいじょうぶ`
 //!   into junk, so the FAQ's own readings (`しゅっしきん` → 出資金) are looked up in the
 //!   kana by the cheapest segmentation, and the words found become the concepts.
+//!   A hiragana run inside mixed text that lindera splits into debris
+//!   (`データさくじょできる`) is respelled the same way.
 //! - Compounds: a word that is part of an FAQ compound also matches the compound
 //!   (`共済` → `コープ共済`); a compound the FAQ never uses keeps its known head as
 //!   weaker evidence (`引落日` → `引落`).
@@ -149,6 +151,13 @@ const ENDINGS: &[&str] = &[
     "いる",
     "ある",
     "あった",
+    "ください",
+    "ほしい",
+    "でしょう",
+    "ですか",
+    "ますか",
+    "ません",
+    "ました",
 ];
 
 /// Length of the longest of [`ENDINGS`].
@@ -395,6 +404,7 @@ impl ConceptBuilder {
             }
             terms = respelled;
             starts = respelled_starts;
+            (terms, starts) = self.respell_runs(analyzer, analysis, terms, starts);
         }
         let mut drafts: Vec<Draft> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::default();
@@ -490,6 +500,12 @@ impl ConceptBuilder {
     /// as システム + 話す (`はな…`); the cheapest segmentation reads システム + は +
     /// 直る (`なお…`).
     fn segment(&self, kana: &[char]) -> Vec<(String, String)> {
+        self.segment_counting(kana).0
+    }
+
+    /// [`ConceptBuilder::segment`], and how many characters it left unexplained
+    /// (neither a word, an ending nor a particle).
+    fn segment_counting(&self, kana: &[char]) -> (Vec<(String, String)>, usize) {
         const WORD: f32 = 0.2;
         const ENDING: f32 = 0.15;
         const PARTICLE: f32 = 0.5;
@@ -534,16 +550,19 @@ impl ConceptBuilder {
             }
         }
         let mut found = Vec::new();
+        let mut unexplained = 0;
         let mut end = n;
         while end > 0 {
             let (start, entry) = back[end];
-            if let Some(entry) = entry {
-                found.push(entry.clone());
+            match entry {
+                Some(entry) => found.push(entry.clone()),
+                None if end - start == 1 && !PARTICLES.contains(&kana[start]) => unexplained += 1,
+                None => {}
             }
             end = start;
         }
         found.reverse();
-        found
+        (found, unexplained)
     }
 
     /// The FAQ's words that spell out an unknown kana `term` (by its folded
@@ -597,6 +616,91 @@ impl ConceptBuilder {
         }
         words.reverse();
         Some(words)
+    }
+
+    /// Respells hiragana runs inside mixed text that the analyzer split into
+    /// debris (`データさくじょできる` → `さ`/`くじ`/`ょできる`): a run of three or more
+    /// kana with a content word the FAQ does not know is segmented like an all-kana
+    /// question, and the FAQ's words found replace the run's terms.
+    fn respell_runs(
+        &self,
+        analyzer: &Analyzer,
+        analysis: &Analysis,
+        mut terms: Vec<(String, String)>,
+        mut starts: Vec<Option<usize>>,
+    ) -> (Vec<(String, String)>, Vec<Option<usize>>) {
+        let morphemes = &analysis.morphemes;
+        let is_kana = |text: &str| {
+            text.chars()
+                .all(|c| analysis::fold::is_hiragana(c) || c == 'ー')
+        };
+        let mut i = 0;
+        while i < morphemes.len() {
+            if !is_kana(&morphemes[i].surface) {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < morphemes.len()
+                && is_kana(&morphemes[j].surface)
+                && morphemes[j].start == morphemes[j - 1].end
+            {
+                j += 1;
+            }
+            let run = &morphemes[i..j];
+            i = j;
+            // Debris: a noun, verb or unknown word the FAQ does not use (`くじ` of
+            // `さくじょ`, `つくる` of `いつくる`); a kana adverb (`いったん`) is a
+            // real word.
+            let debris = run.iter().any(|m| {
+                m.content
+                    && m.pos
+                        .first()
+                        .is_none_or(|p| matches!(p.as_str(), "名詞" | "動詞" | "形容詞"))
+                    && !self
+                        .known_terms
+                        .contains(&analyzer.fold(&m.base, FieldKind::Terms))
+            });
+            let text: String = run.iter().map(|m| m.surface.as_str()).collect();
+            if !debris || text.chars().count() < 3 {
+                continue;
+            }
+            // Only a run the FAQ's words explain almost entirely: function words
+            // (`っていったんでしょうか`) would otherwise yield stray words (`いつ`).
+            let kana: Vec<char> = analyzer.fold(&text, FieldKind::Reading).chars().collect();
+            let (found, unexplained) = self.segment_counting(&kana);
+            if found.is_empty() || unexplained * 4 > kana.len() {
+                continue;
+            }
+            // The run's debris goes; its known words (and `もし` of `きたら`) stay.
+            let (from, to) = (run[0].start, run[run.len() - 1].end);
+            let debris_at = |i: usize| {
+                starts[i].is_some_and(|s| s >= from && s < to)
+                    && !self.known_terms.contains(&terms[i].0)
+                    && terms[i].0 != analysis::CONDITIONAL
+            };
+            let mut kept_terms = Vec::with_capacity(terms.len());
+            let mut kept_starts = Vec::with_capacity(terms.len());
+            let mut at = None;
+            for (i, (term, start)) in terms.iter().zip(&starts).enumerate() {
+                if debris_at(i) {
+                    at.get_or_insert(kept_terms.len());
+                } else {
+                    kept_terms.push(term.clone());
+                    kept_starts.push(*start);
+                }
+            }
+            let found: Vec<(String, String)> = found
+                .into_iter()
+                .filter(|(word, _)| !kept_terms.iter().any(|(t, _)| t == word))
+                .collect();
+            let at = at.unwrap_or(kept_terms.len());
+            kept_starts.splice(at..at, std::iter::repeat_n(Some(from), found.len()));
+            kept_terms.splice(at..at, found);
+            terms = kept_terms;
+            starts = kept_starts;
+        }
+        (terms, starts)
     }
 
     /// Finds the FAQ's words in hiragana text ([`ConceptBuilder::segment`]) and keeps the
