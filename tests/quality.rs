@@ -153,6 +153,8 @@ fn near_misses_are_not_answered() {
         "情報は大丈夫？",
         // A loanword the FAQ never uses (アプリ) is what the question is about.
         "アプリの不具合はいつ直りますか",
+        // A verb in kanji unlike any FAQ word (間違える) says what is really asked.
+        "生年月日を間違えて登録してしまいました",
         // The question's verb (捨てる) is one the FAQ never uses.
         "お知らせのはがきを捨ててしまいました",
     ];

@@ -186,6 +186,8 @@ pub struct ConceptBuilder {
     geminates: HashMap<String, (String, String)>,
     /// Every content term of the FAQ, to tell real words from segmentation debris.
     known_terms: HashSet<String>,
+    /// The kanji the FAQ's words start with.
+    first_kanji: HashSet<char>,
     /// Head or tail of an FAQ compound → the compounds (`共済` → `コープ共済`).
     compounds: HashMap<String, Vec<String>>,
     longest_reading: usize,
@@ -348,6 +350,11 @@ impl ConceptBuilder {
                 .or_insert_with(|| (word.to_string(), word.to_string()));
         }
         let longest_reading = lexicon.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+        let first_kanji = known_terms
+            .iter()
+            .filter_map(|t: &String| t.chars().next())
+            .filter(|c| analysis::fold::is_kanji(*c))
+            .collect();
         Ok(ConceptBuilder {
             members: by_first,
             groups,
@@ -355,6 +362,7 @@ impl ConceptBuilder {
             geminates,
             compounds: compound_parts(&nouns),
             known_terms,
+            first_kanji,
             longest_reading,
         })
     }
@@ -362,6 +370,15 @@ impl ConceptBuilder {
     /// Whether the FAQ (questions, alternates, answers or synonyms) uses `term`.
     pub fn is_faq_word(&self, term: &str) -> bool {
         self.known_terms.contains(term)
+    }
+
+    /// Whether some word of the FAQ starts with the same kanji as `term`: a verb
+    /// that does (`貯まる` for 貯める, `分る` for 分かる) may be the FAQ's word in
+    /// another form.
+    pub fn shares_first_kanji(&self, term: &str) -> bool {
+        term.chars()
+            .next()
+            .is_some_and(|first| self.first_kanji.contains(&first))
     }
 
     /// The question's concepts: synonyms merged, compounds expanded, all-kana text

@@ -468,6 +468,17 @@ impl Matcher {
                     && c.spells(&term)
             })
         });
+        // A verb in kanji unlike any word of the FAQ anywhere in the question
+        // (`会って話したい`, `間違えて登録した`) asks about an action no entry
+        // describes.
+        let foreign_verb = analysis.morphemes.iter().any(|m| {
+            m.content
+                && m.pos.first().is_some_and(|p| p == "動詞")
+                && m.surface.chars().any(crate::analysis::fold::is_kanji)
+                && !self
+                    .concepts
+                    .shares_first_kanji(&self.analyzer.fold(&m.base, FieldKind::Terms))
+        });
         // A conditional ending (`いつになったら`) is not something an entry must
         // contain for the question to be fully covered.
         let counts_for_completeness =
@@ -556,8 +567,8 @@ impl Matcher {
                                     counts_for_completeness(c) && v.in_official_question(c)
                                 })
                             })),
-                    predicate_missing: predicate
-                        .is_some_and(|p| !credits.iter().any(|(i, _)| *i == p)),
+                    predicate_missing: foreign_verb
+                        || predicate.is_some_and(|p| !credits.iter().any(|(i, _)| *i == p)),
                     // Only a compound the FAQ never uses has heads; its credit can
                     // only have come through them.
                     via_head: credits.iter().any(|(i, _)| !concepts[*i].heads.is_empty()),
