@@ -785,7 +785,7 @@ impl Matcher {
                                     .all(|c| crate::analysis::fold::is_katakana(c) || c == 'ー')
                         })
                     })
-                    && draft.text.chars().count() >= 3;
+                    && draft.text.chars().count() >= 2;
                 let weight = if interrogative {
                     weight * INTERROGATIVE_WEIGHT
                 } else if stray_number {
