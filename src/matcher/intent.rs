@@ -2,8 +2,9 @@
 //! and its action (`変更したい`, `チャージするには`, `返金方法`), *which things*
 //! (`何の情報が漏れたの`), a report that something does not work (`電話がつながらない`),
 //! its main predicate, and where the question of a long message starts. The same
-//! functions read each entry's phrasings, so an entry's form is what its editor wrote,
-//! never a list kept in code. Neighbouring entries share their words and differ in
+//! functions read each entry's phrasings (and its answer, for what it says can or
+//! cannot be done), so an entry's form is what its editor wrote, never a list kept in
+//! code. Neighbouring entries share their words and differ in
 //! these; a question sharing an entry's words but asking another thing is a classic
 //! near miss.
 
