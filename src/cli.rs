@@ -60,7 +60,7 @@ struct Common {
     /// [default: /usr/share/mecab/dic/ipadic].
     #[arg(long, global = true, env = "KOTAE_IPADIC_SRC")]
     ipadic_src: Option<PathBuf>,
-    /// Compiled dictionary cache [default: <index>/dictionary].
+    /// Compiled dictionary cache [default: INDEX/dictionary].
     #[arg(long, global = true, env = "KOTAE_DICT_DIR")]
     dict_dir: Option<PathBuf>,
     /// Least confidence for an answer [default: 0.26].

@@ -638,7 +638,8 @@ impl ConceptBuilder {
     /// Respells hiragana runs inside mixed text that the analyzer split into
     /// debris (`データさくじょできる` → `さ`/`くじ`/`ょできる`): a run of three or more
     /// kana with a content word the FAQ does not know is segmented like an all-kana
-    /// question, and the FAQ's words found replace the run's terms.
+    /// question, and the FAQ's words found replace the run's debris (its known
+    /// words, and the `もし` of `きたら`, stay).
     fn respell_runs(
         &self,
         analyzer: &Analyzer,
