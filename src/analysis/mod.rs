@@ -285,6 +285,13 @@ impl Analyzer {
                 // something else: `どうなんの`.)
                 base = "何".to_string();
             }
+            if let Some((_, plain, plain_reading)) =
+                RA_NUKI.iter().find(|(potential, ..)| base == *potential)
+            {
+                // `見れる` (casual for `見られる`, can see) is the FAQ's `見る`.
+                base = plain.to_string();
+                reading = plain_reading.to_string();
+            }
             if base == "やって来る" {
                 // `どうやって来るの` is どう + 来る (how does it come), not a verb of its own.
                 base = "来る".to_string();
@@ -661,6 +668,14 @@ const STOP_WORDS: &[&str] = &[
     "そういう",
 ];
 
+/// Casual potentials without `ら` (`見れる`, `来れる`): the verb, its plain form and
+/// that form's reading.
+const RA_NUKI: &[(&str, &str, &str)] = &[
+    ("見れる", "見る", "ミル"),
+    ("来れる", "来る", "クル"),
+    ("出れる", "出る", "デル"),
+];
+
 /// Verbs of perceiving whose passive past says something was exposed
 /// (`見られた`): the verb, the term it becomes, and that term's reading.
 const EXPOSED: &[(&str, &str, &str)] = &[
@@ -776,6 +791,7 @@ mod tests {
         ("中身を見られたの", &["中身", "見られる"]),
         ("いつになったら直るの", &["いつ", "直る"]),
         ("どこで見られますか", &["どこ", "見る"]),
+        ("どこで見れる", &["どこ", "見る"]),
         ("番号を知られたら", &["番号", "知られる", "もし"]),
         ("この件はあのときどうなった", &["件", "どう"]),
         (
