@@ -574,6 +574,7 @@ fn push_bigrams(chars: &[(char, usize, usize)], out: &mut Vec<Term>) {
 /// politeness, request boilerplate (`教えてください`, `知りたい`) and fillers.
 const STOP_WORDS: &[&str] = &[
     "する",
+    "かける",
     "行う",
     "おこなう",
     "ある",
