@@ -658,6 +658,8 @@ const STOP_WORDS: &[&str] = &[
     "合う",
     // `漏えいの有無`: whether, which the question itself asks.
     "有無",
+    // A generic head: `宅配サービス` is 宅配.
+    "サービス",
     // Demonstratives point back at the conversation; they name nothing.
     "この",
     "その",
