@@ -227,8 +227,15 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
         if (how_to || way_of) && previous.is_some_and(|p| pos(p) == "動詞") {
             return action_before(i).map_or(Procedure::Unnamed, term_at);
         }
+        // `不安で仕方ありません`, `仕方がない`: an idiom (can't help it), not a way of
+        // doing.
+        let idiom = m.base == "仕方"
+            && morphemes[i + 1..]
+                .iter()
+                .find(|n| !matches!(n.surface.as_str(), "が" | "は" | "も"))
+                .is_some_and(|n| matches!(n.base.as_str(), "ない" | "ある" | "なし"));
         // `返金方法`, `通知の方法`: the noun before, if any.
-        if PROCEDURE_NOUNS.contains(&m.base.as_str()) {
+        if PROCEDURE_NOUNS.contains(&m.base.as_str()) && !idiom {
             let before = match previous {
                 Some(p) if p.surface == "の" => i.checked_sub(2).map(|p| &morphemes[p]),
                 other => other,
@@ -548,6 +555,8 @@ mod tests {
         assert_eq!(procedure_of("電話で相談したい"), Procedure::None);
         assert_eq!(procedure_of("情報は漏れたの"), Procedure::None);
         assert_eq!(procedure_of("どう気をつければいいですか"), action("つける"));
+        assert_eq!(procedure_of("登録の仕方を教えて"), action("登録"));
+        assert_eq!(procedure_of("不安で仕方ありません"), Procedure::None);
         assert_eq!(procedure_of("どう対応したらいいですか"), action("対応"));
         assert_eq!(
             procedure_of("メールが来たらどうすればいいですか"),
