@@ -131,8 +131,27 @@ pub fn needs_similarity(thresholds: &Thresholds, best: &Evidence) -> bool {
     !topical_anyway && best.coverage >= ECHO_COVERAGE
 }
 
-/// Decides from the best candidate's evidence and the runner-up's score.
-pub fn decide(thresholds: &Thresholds, best: Option<&Evidence>, runner_up: f32) -> Verdict {
+/// Coverage at which an entry explains the whole question.
+pub const WHOLE: f32 = 0.99;
+
+/// Other entries explaining the whole question that make a generic question
+/// (`私の情報は無事なのでしょうか`: 情報 and 無事 are in four entries) a choice for the
+/// member, unless the best one's closest phrasing is close to the question
+/// ([`RIVALS_SIMILARITY`]) or it leads by [`RIVALS_MARGIN`].
+pub const RIVALS: usize = 2;
+/// See [`RIVALS`].
+const RIVALS_SIMILARITY: f32 = 0.7;
+/// See [`RIVALS`].
+const RIVALS_MARGIN: f32 = 0.15;
+
+/// Decides from the best candidate's evidence, the runner-up's score and the number
+/// of other candidates that explain the whole question.
+pub fn decide(
+    thresholds: &Thresholds,
+    best: Option<&Evidence>,
+    runner_up: f32,
+    rivals: usize,
+) -> Verdict {
     let Some(best) = best else {
         return Verdict {
             decision: Decision::Fallback,
@@ -192,6 +211,17 @@ pub fn decide(thresholds: &Thresholds, best: Option<&Evidence>, runner_up: f32) 
         (
             Decision::Clarify,
             format!("the runner-up is within {TIE_MARGIN:.2} of the best: a tie"),
+        )
+    } else if best.coverage >= WHOLE
+        && rivals >= RIVALS
+        && margin < RIVALS_MARGIN
+        && best.similarity < RIVALS_SIMILARITY
+    {
+        (
+            Decision::Clarify,
+            format!(
+                "{rivals} other entries explain the whole question, and the best one's phrasings say more"
+            ),
         )
     } else if confidence < thresholds.answer_confidence {
         (
@@ -260,12 +290,38 @@ mod tests {
     }
 
     fn decision(best: Evidence, runner_up: f32) -> Decision {
-        decide(&Thresholds::default(), Some(&best), runner_up).decision
+        decide(&Thresholds::default(), Some(&best), runner_up, 0).decision
+    }
+
+    #[test]
+    fn a_generic_question_several_entries_explain_is_offered() {
+        // 情報 and 無事 are in four entries: the one whose phrasing says more
+        // (`出資金は無事ですか`) is not picked by a small lead.
+        let generic = Evidence {
+            similarity: 0.6,
+            ..evidence(20.0, 1.0, 2.0, true)
+        };
+        let rivals = |n| decide(&Thresholds::default(), Some(&generic), 18.0, n).decision;
+        assert_eq!(rivals(1), Decision::Answer);
+        assert_eq!(rivals(2), Decision::Clarify);
+        // A phrasing close to the question, or a clear lead, still answers.
+        let close = Evidence {
+            similarity: 0.8,
+            ..generic
+        };
+        assert_eq!(
+            decide(&Thresholds::default(), Some(&close), 18.0, 2).decision,
+            Decision::Answer
+        );
+        assert_eq!(
+            decide(&Thresholds::default(), Some(&generic), 10.0, 2).decision,
+            Decision::Answer
+        );
     }
 
     #[test]
     fn no_candidate_falls_back() {
-        let verdict = decide(&Thresholds::default(), None, 0.0);
+        let verdict = decide(&Thresholds::default(), None, 0.0, 0);
         assert_eq!(verdict.decision, Decision::Fallback);
         assert_eq!(verdict.confidence, 0.0);
     }
@@ -375,12 +431,14 @@ mod tests {
             &Thresholds::default(),
             Some(&evidence(0.0, 0.0, 0.0, false)),
             0.0,
+            0,
         );
         assert!(verdict.confidence.is_sign_positive());
         let verdict = decide(
             &Thresholds::default(),
             Some(&evidence(5.0, 1.0, 3.0, true)),
             0.0,
+            0,
         );
         assert!((verdict.confidence - 1.0).abs() < 1e-6);
     }

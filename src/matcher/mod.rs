@@ -599,8 +599,15 @@ impl Matcher {
         scored.sort_by(|a, b| b.evidence.score.total_cmp(&a.evidence.score));
         // Similarity can only change the decision for the best candidate, and only
         // when the echo rule is what makes it topical; explain shows it for all.
+        let rivals = scored
+            .iter()
+            .skip(1)
+            .filter(|s| s.evidence.complete && s.evidence.coverage >= decision::WHOLE)
+            .count();
         for (rank, s) in scored.iter_mut().enumerate() {
-            let decides = rank == 0 && decision::needs_similarity(&self.thresholds, &s.evidence);
+            let decides = rank == 0
+                && (decision::needs_similarity(&self.thresholds, &s.evidence)
+                    || rivals >= decision::RIVALS);
             if !(question.explain || decides) {
                 continue;
             }
@@ -651,6 +658,7 @@ impl Matcher {
             &self.thresholds,
             evidence.first(),
             evidence.get(1).map(|e| e.score).unwrap_or(0.0),
+            rivals,
         );
         let answer = match decision {
             Decision::Answer => candidates
