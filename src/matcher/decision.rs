@@ -142,7 +142,7 @@ pub const RIVALS: usize = 2;
 /// See [`RIVALS`].
 const RIVALS_SIMILARITY: f32 = 0.7;
 /// See [`RIVALS`].
-const RIVALS_MARGIN: f32 = 0.15;
+const RIVALS_MARGIN: f32 = 0.1;
 
 /// Decides from the best candidate's evidence, the runner-up's score and the number
 /// of other candidates that explain the whole question.
@@ -301,7 +301,7 @@ mod tests {
             similarity: 0.6,
             ..evidence(20.0, 1.0, 2.0, true)
         };
-        let rivals = |n| decide(&Thresholds::default(), Some(&generic), 18.0, n).decision;
+        let rivals = |n| decide(&Thresholds::default(), Some(&generic), 19.0, n).decision;
         assert_eq!(rivals(1), Decision::Answer);
         assert_eq!(rivals(2), Decision::Clarify);
         // A phrasing close to the question, or a clear lead, still answers.
@@ -310,11 +310,11 @@ mod tests {
             ..generic
         };
         assert_eq!(
-            decide(&Thresholds::default(), Some(&close), 18.0, 2).decision,
+            decide(&Thresholds::default(), Some(&close), 19.0, 2).decision,
             Decision::Answer
         );
         assert_eq!(
-            decide(&Thresholds::default(), Some(&generic), 10.0, 2).decision,
+            decide(&Thresholds::default(), Some(&generic), 17.0, 2).decision,
             Decision::Answer
         );
     }
