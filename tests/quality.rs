@@ -51,7 +51,7 @@ fn quality_does_not_drop_below_what_was_measured() {
         Floor {
             top1: 0.98,
             answered_correct: 0.92,
-            wrong_answer_rate_max: 0.011,
+            wrong_answer_rate_max: 0.010,
             oos_rejection: 0.97,
         },
     );
