@@ -7,7 +7,6 @@ use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -18,7 +17,7 @@ use crate::eval;
 use crate::matcher::{Ablation, Decision, Matcher, Question, Reply};
 use crate::review;
 use crate::server::{self, AppState};
-use crate::store::{SqliteStore, Store};
+use crate::store::{SqliteStore, Store, open_or_degraded};
 
 /// Prints a line to stdout. A closed pipe (`kotae eval … | head`) ends the
 /// process quietly, as Unix tools do, instead of panicking.
@@ -106,6 +105,24 @@ struct ServeArgs {
     /// Log format [default: text].
     #[arg(long, env = "KOTAE_LOG_FORMAT", value_enum)]
     log_format: Option<LogFormat>,
+    /// Key rate limits on X-Forwarded-For / X-Real-IP set by a trusted reverse
+    /// proxy (only behind one) [default: false].
+    #[arg(long, env = "KOTAE_TRUST_PROXY")]
+    trust_proxy: Option<bool>,
+    /// Open connections at once [default: 1024, at most the open-file limit less 64].
+    #[arg(long, env = "KOTAE_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
+    /// Close a connection that sends no complete request head for this long,
+    /// new or idle [default: 10000].
+    #[arg(long, env = "KOTAE_HEADER_TIMEOUT_MS")]
+    header_timeout_ms: Option<u64>,
+    /// Requests one client address may have in flight [default: 16].
+    #[arg(long, env = "KOTAE_PER_CLIENT_CONCURRENCY")]
+    per_client_concurrency: Option<usize>,
+    /// Delete feedback and unanswered questions after this many days, 0 = never
+    /// [default: 90].
+    #[arg(long, env = "KOTAE_RETENTION_DAYS")]
+    retention_days: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -261,6 +278,26 @@ fn server_config(args: &ServeArgs, file: &FileConfig) -> Result<ServerConfig> {
             .log_format
             .or(file.log_format)
             .unwrap_or(defaults.log_format),
+        trust_proxy: args
+            .trust_proxy
+            .or(file.trust_proxy)
+            .unwrap_or(defaults.trust_proxy),
+        max_connections: args
+            .max_connections
+            .or(file.max_connections)
+            .unwrap_or(defaults.max_connections),
+        header_timeout_ms: args
+            .header_timeout_ms
+            .or(file.header_timeout_ms)
+            .unwrap_or(defaults.header_timeout_ms),
+        per_client_concurrency: args
+            .per_client_concurrency
+            .or(file.per_client_concurrency)
+            .unwrap_or(defaults.per_client_concurrency),
+        retention_days: args
+            .retention_days
+            .or(file.retention_days)
+            .unwrap_or(defaults.retention_days),
     };
     config.validate()?;
     Ok(config)
@@ -283,7 +320,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Serve(_) => {
             let server = server.unwrap_or_default();
-            let store = SqliteStore::open(&server.data)?;
+            let store = open_or_degraded(&server.data);
             let started = std::time::Instant::now();
             let matcher = Matcher::build(&config)?;
             tracing::info!(
@@ -294,7 +331,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 "ready"
             );
             let addr = server.addr;
-            let state = AppState::new(matcher, &config, server, Arc::new(store));
+            let state = AppState::new(matcher, &config, server, store);
             let runtime = tokio::runtime::Runtime::new()
                 .map_err(|e| Error::Config(format!("cannot start the async runtime: {e}")))?;
             runtime.block_on(server::serve(state, addr))?;

@@ -161,6 +161,19 @@ pub struct ServerConfig {
     pub watch: bool,
     /// Log line format.
     pub log_format: LogFormat,
+    /// Key rate limits on the client address a trusted proxy puts in
+    /// `X-Forwarded-For` (its last entry) or `X-Real-IP`; off, the peer address.
+    pub trust_proxy: bool,
+    /// Open connections at once; further clients wait in the listen backlog.
+    pub max_connections: usize,
+    /// A connection that sends no complete request head for this long (a new
+    /// connection, or an idle keep-alive one) is closed.
+    pub header_timeout_ms: u64,
+    /// Requests one client address may have in flight at once; more are 429.
+    pub per_client_concurrency: usize,
+    /// Feedback and unanswered questions older than this many days are deleted;
+    /// 0 keeps them until deleted by hand.
+    pub retention_days: u32,
 }
 
 impl Default for ServerConfig {
@@ -176,21 +189,52 @@ impl Default for ServerConfig {
             rate_limit_burst: 60,
             watch: false,
             log_format: LogFormat::Text,
+            trust_proxy: false,
+            max_connections: 1024,
+            header_timeout_ms: 10_000,
+            per_client_concurrency: 16,
+            retention_days: 90,
         }
     }
 }
 
 impl ServerConfig {
-    /// Checks every setting is usable.
+    /// Checks every setting is usable: a number out of its range is an error
+    /// naming the setting, never a panic later.
     pub fn validate(&self) -> Result<()> {
-        if self.request_timeout_ms == 0 {
-            return Err(Error::Config("request_timeout_ms must be positive".into()));
-        }
-        if self.max_concurrency == 0 {
-            return Err(Error::Config("max_concurrency must be positive".into()));
-        }
-        if self.rate_limit_per_second > 0 && self.rate_limit_burst == 0 {
-            return Err(Error::Config("rate_limit_burst must be positive".into()));
+        let within = |name: &str, value: u64, low: u64, high: u64| {
+            if (low..=high).contains(&value) {
+                Ok(())
+            } else {
+                Err(Error::Config(format!(
+                    "{name} must be between {low} and {high}, got {value}"
+                )))
+            }
+        };
+        within("request_timeout_ms", self.request_timeout_ms, 1, 3_600_000)?;
+        within("header_timeout_ms", self.header_timeout_ms, 1, 3_600_000)?;
+        within("max_concurrency", self.max_concurrency as u64, 1, 1_000_000)?;
+        within("max_connections", self.max_connections as u64, 1, 1_000_000)?;
+        within(
+            "per_client_concurrency",
+            self.per_client_concurrency as u64,
+            1,
+            1_000_000,
+        )?;
+        within(
+            "rate_limit_per_second",
+            self.rate_limit_per_second,
+            0,
+            1_000_000,
+        )?;
+        within("retention_days", u64::from(self.retention_days), 0, 36_500)?;
+        if self.rate_limit_per_second > 0 {
+            within(
+                "rate_limit_burst",
+                u64::from(self.rate_limit_burst),
+                1,
+                1_000_000,
+            )?;
         }
         if self.admin_token.as_ref().is_some_and(|t| t.len() < 16) {
             return Err(Error::Config(
@@ -255,6 +299,16 @@ pub struct FileServer {
     pub watch: Option<bool>,
     /// See [`ServerConfig::log_format`].
     pub log_format: Option<LogFormat>,
+    /// See [`ServerConfig::trust_proxy`].
+    pub trust_proxy: Option<bool>,
+    /// See [`ServerConfig::max_connections`].
+    pub max_connections: Option<usize>,
+    /// See [`ServerConfig::header_timeout_ms`].
+    pub header_timeout_ms: Option<u64>,
+    /// See [`ServerConfig::per_client_concurrency`].
+    pub per_client_concurrency: Option<usize>,
+    /// See [`ServerConfig::retention_days`].
+    pub retention_days: Option<u32>,
 }
 
 impl FileConfig {
@@ -302,6 +356,12 @@ mod tests {
             ..ServerConfig::default()
         };
         assert!(origin.validate().is_err());
+        let huge_rate = ServerConfig {
+            rate_limit_per_second: 4_294_967_296,
+            ..ServerConfig::default()
+        };
+        let message = huge_rate.validate().unwrap_err().to_string();
+        assert!(message.contains("rate_limit_per_second"), "{message}");
     }
 
     #[test]

@@ -1,9 +1,13 @@
-//! The IPADIC dictionary: Debian's source CSVs → a compiled cache → a memory map.
+//! The IPADIC dictionary: Debian's source CSVs → a compiled, checksummed cache →
+//! memory.
 //!
 //! lindera's `embed-ipadic` feature downloads its dictionary at build time, which
 //! cannot work offline. Instead kotae compiles the EUC-JP source that Debian's
-//! `mecab-ipadic` package installs, once, into a cache directory, and memory-maps it
-//! on every later start (about a millisecond).
+//! `mecab-ipadic` package installs, once, into a cache directory, with a checksum
+//! list ([`CHECKSUMS`]). Every start verifies the cache against it (a cache that was
+//! emptied, truncated or altered is compiled again, never used) and reads it into
+//! memory rather than mapping it, so a file changed underneath cannot fault the
+//! process.
 //!
 //! The non-obvious decision: compilation writes into a private temporary directory
 //! next to the cache and renames it into place only when complete. A crash leaves at
@@ -12,10 +16,13 @@
 
 use std::path::{Path, PathBuf};
 
-use lindera::dictionary::{Dictionary, UserDictionary, load_dictionary};
+use std::collections::BTreeMap;
+
+use lindera::dictionary::{Dictionary, UserDictionary, load_dictionary_with_options};
 use lindera_dictionary::builder::DictionaryBuilder;
 use lindera_dictionary::dictionary::metadata::Metadata;
 
+use crate::checksum;
 use crate::error::{Error, Result};
 
 /// Where Debian's `mecab-ipadic` package puts the source CSVs.
@@ -28,12 +35,21 @@ const IPADIC_METADATA: &str = include_str!("ipadic_metadata.json");
 /// lindera version so that an upgrade compiles a fresh, compatible copy.
 const COMPILED_NAME: &str = "ipadic-lindera-6.2";
 
+/// File inside the compiled dictionary listing every other file's SHA-256.
+pub const CHECKSUMS: &str = "kotae-checksums.json";
+
 /// Returns the compiled dictionary directory inside `cache_dir`, compiling it from
 /// `source` first if it is not there yet.
 pub fn ensure_compiled(source: &Path, cache_dir: &Path) -> Result<PathBuf> {
     let target = cache_dir.join(COMPILED_NAME);
-    if target.join("metadata.json").is_file() {
-        return Ok(target);
+    if target.exists() {
+        match verify(&target) {
+            Ok(()) => return Ok(target),
+            Err(problem) => {
+                tracing::warn!(dir = %target.display(), problem, "dictionary cache damaged; compiling it again");
+                std::fs::remove_dir_all(&target).map_err(|e| Error::io(&target, e))?;
+            }
+        }
     }
     if !source.join("matrix.def").is_file() {
         return Err(Error::NoIpadic(source.to_path_buf()));
@@ -45,11 +61,13 @@ pub fn ensure_compiled(source: &Path, cache_dir: &Path) -> Result<PathBuf> {
         unique_suffix()
     ));
     tracing::info!(source = %source.display(), target = %target.display(), "compiling IPADIC dictionary");
-    let built = metadata().and_then(|meta| {
-        DictionaryBuilder::new(meta)
-            .build_dictionary(source, &tmp)
-            .map_err(|e| dictionary_error(source, e))
-    });
+    let built = metadata()
+        .and_then(|meta| {
+            DictionaryBuilder::new(meta)
+                .build_dictionary(source, &tmp)
+                .map_err(|e| dictionary_error(source, e))
+        })
+        .and_then(|()| write_checksums(&tmp));
     if let Err(err) = built {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(err);
@@ -57,7 +75,7 @@ pub fn ensure_compiled(source: &Path, cache_dir: &Path) -> Result<PathBuf> {
     match std::fs::rename(&tmp, &target) {
         Ok(()) => Ok(target),
         // Another process finished first: its copy is as good as ours.
-        Err(_) if target.join("metadata.json").is_file() => {
+        Err(_) if verify(&target).is_ok() => {
             let _ = std::fs::remove_dir_all(&tmp);
             Ok(target)
         }
@@ -68,9 +86,36 @@ pub fn ensure_compiled(source: &Path, cache_dir: &Path) -> Result<PathBuf> {
     }
 }
 
-/// Opens a compiled dictionary directory (memory-mapped).
+/// Opens a compiled dictionary directory, read into memory (not mapped).
 pub fn open(compiled: &Path) -> Result<Dictionary> {
-    load_dictionary(&compiled.to_string_lossy()).map_err(|e| dictionary_error(compiled, e))
+    load_dictionary_with_options(&compiled.to_string_lossy(), false)
+        .map_err(|e| dictionary_error(compiled, e))
+}
+
+/// SHA-256 (hex) of every file of `dir` but the checksum list, by name.
+fn file_checksums(dir: &Path) -> Result<BTreeMap<String, String>> {
+    checksum::of_files(dir, |name| name != CHECKSUMS)
+}
+
+fn write_checksums(dir: &Path) -> Result<()> {
+    let json =
+        serde_json::to_vec_pretty(&file_checksums(dir)?).map_err(|e| dictionary_error(dir, e))?;
+    let path = dir.join(CHECKSUMS);
+    std::fs::write(&path, json).map_err(|e| Error::io(&path, e))
+}
+
+/// Whether the compiled dictionary in `dir` is exactly what was compiled; the
+/// problem otherwise.
+fn verify(dir: &Path) -> std::result::Result<(), String> {
+    let path = dir.join(CHECKSUMS);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{CHECKSUMS}: {e}"))?;
+    let expected: BTreeMap<String, String> =
+        serde_json::from_str(&text).map_err(|e| format!("{CHECKSUMS}: {e}"))?;
+    let found = file_checksums(dir).map_err(|e| e.to_string())?;
+    if expected.is_empty() || expected != found {
+        return Err("files differ from their checksums".into());
+    }
+    Ok(())
 }
 
 /// Compiles the simple user dictionary (UTF-8 CSV: surface, part of speech, reading)

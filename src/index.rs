@@ -15,19 +15,21 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use tantivy::directory::RamDirectory;
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
+use tantivy::{Directory, Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::analysis::{self, Analyzer, FieldKind};
+use crate::checksum;
 use crate::error::{Error, Result};
 use crate::faq::Faq;
 
 /// Version of the schema; part of every generation's hash together with the
 /// analyzer's fingerprint, so neither a schema nor an analysis change ever opens an
 /// index built by the old code.
-pub const FORMAT: &str = "kotae-index-5";
+pub const FORMAT: &str = "kotae-index-6";
 
 /// File written last into a finished generation.
 const MANIFEST: &str = "kotae-manifest.json";
@@ -118,6 +120,10 @@ pub struct Manifest {
     pub entries: usize,
     /// Number of documents (phrasings and answers).
     pub documents: usize,
+    /// Every file of the generation with its SHA-256 (hex): a generation whose
+    /// files are missing or differ is rebuilt, never served.
+    #[serde(default)]
+    pub files: std::collections::BTreeMap<String, String>,
 }
 
 /// An open index generation, ready to search.
@@ -150,7 +156,12 @@ pub fn generation_name(faq: &Faq, analyzer: &Analyzer) -> String {
 /// Opens the generation for `faq` under `root`, building it first if it is missing
 /// or unreadable.
 pub fn open_or_build(faq: &Faq, analyzer: &Analyzer, root: &Path) -> Result<FaqIndex> {
+    remove_abandoned_builds(root);
     let dir = root.join(generation_name(faq, analyzer));
+    if dir.exists() && !dir.join(MANIFEST).is_file() {
+        tracing::warn!(dir = %dir.display(), "index generation has no manifest; rebuilding");
+        std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    }
     if dir.join(MANIFEST).is_file() {
         match open(&dir, analyzer) {
             Ok(index) if index.manifest.content_hash == faq.content_hash => return Ok(index),
@@ -236,13 +247,42 @@ fn write_generation(faq: &Faq, analyzer: &Analyzer, dir: &Path) -> Result<()> {
         content_hash: faq.content_hash.clone(),
         entries: faq.entries.len(),
         documents,
+        // Lock files are tantivy's bookkeeping while writing, not index content.
+        files: checksum::of_files(dir, |name| !name.ends_with(".lock"))?,
     };
     let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Index(e.to_string()))?;
     let path = dir.join(MANIFEST);
     std::fs::write(&path, json).map_err(|e| Error::io(&path, e))
 }
 
-/// Opens a finished generation directory.
+/// Reads every file the manifest lists into memory, checking each against its
+/// checksum. Serving from memory means a file changed or truncated underneath
+/// can never fault the process (as a memory map would, with SIGBUS).
+fn load_verified(dir: &Path, manifest: &Manifest) -> Result<RamDirectory> {
+    if manifest.files.is_empty() {
+        return Err(Error::Index(format!(
+            "{}: the manifest lists no files",
+            dir.display()
+        )));
+    }
+    let memory = RamDirectory::create();
+    for (name, expected) in &manifest.files {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        if checksum::sha256_hex(&bytes) != *expected {
+            return Err(Error::Index(format!(
+                "{}: checksum mismatch",
+                path.display()
+            )));
+        }
+        memory
+            .atomic_write(Path::new(name), &bytes)
+            .map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(memory)
+}
+
+/// Opens a finished generation directory, verified and read into memory.
 pub fn open(dir: &Path, analyzer: &Analyzer) -> Result<FaqIndex> {
     let path = dir.join(MANIFEST);
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
@@ -255,7 +295,7 @@ pub fn open(dir: &Path, analyzer: &Analyzer) -> Result<FaqIndex> {
             manifest.format
         )));
     }
-    let index = Index::open_in_dir(dir)?;
+    let index = Index::open(load_verified(dir, &manifest)?)?;
     analysis::register(&index, analyzer);
     let (_, fields) = schema();
     let reader = index
@@ -297,6 +337,29 @@ fn remove_stale_generations(root: &Path, current: &Path) {
     generations.pop();
     for (_, path) in generations {
         let _ = std::fs::remove_dir_all(path);
+    }
+}
+
+/// Removes `.build-<pid>-…` directories whose building process is gone (a crash
+/// mid-build); a build still running in another process is left alone.
+fn remove_abandoned_builds(root: &Path) {
+    let Ok(items) = std::fs::read_dir(root) else {
+        return;
+    };
+    for item in items.flatten() {
+        let name = item.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix(".build-")
+            .and_then(|rest| rest.split('-').next())
+        else {
+            continue;
+        };
+        let alive = Path::new("/proc").join(pid).exists() && pid != "self";
+        let ours = pid == std::process::id().to_string();
+        if !alive && !ours {
+            tracing::info!(dir = %item.path().display(), "removing an abandoned index build");
+            let _ = std::fs::remove_dir_all(item.path());
+        }
     }
 }
 

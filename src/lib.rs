@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod checksum;
 pub mod cli;
 pub mod config;
 pub mod dictionary;

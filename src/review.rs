@@ -66,8 +66,9 @@ fn summarize(members: &[&StoredUnanswered], feedback: &[StoredFeedback]) -> Grou
     let mut decisions = BTreeMap::new();
     let mut offered: BTreeMap<String, usize> = BTreeMap::new();
     for row in members {
-        if examples.len() < 3 && !examples.contains(&row.question) {
-            examples.push(row.question.clone());
+        let shown = printable(&row.question);
+        if examples.len() < 3 && !examples.contains(&shown) {
+            examples.push(shown);
         }
         *decisions.entry(row.decision.clone()).or_default() += 1;
         for id in &row.candidates {
@@ -99,6 +100,21 @@ fn summarize(members: &[&StoredUnanswered], feedback: &[StoredFeedback]) -> Grou
         candidates,
         feedback: votes,
     }
+}
+
+/// `text` safe to print on an editor's terminal: control characters (ESC, BEL…)
+/// and bidirectional overrides (RLO…) become visible `\u{…}` escapes, so a
+/// member's text can neither drive the terminal nor disguise itself.
+pub fn printable(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || crate::redact::is_bidi_control(c) {
+            shown.push_str(&format!("\\u{{{:04x}}}", u32::from(c)));
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f32 {
@@ -149,6 +165,13 @@ mod tests {
         );
         assert_eq!(groups[0].feedback["investment-points"], (0, 1));
         assert_eq!(groups[1].examples, ["配達曜日を変えたい"]);
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_shown_not_obeyed() {
+        assert_eq!(printable("a\u{1b}]0;x\u{7}b"), "a\\u{001b}]0;x\\u{0007}b");
+        assert_eq!(printable("\u{202e}gnp.exe"), "\\u{202e}gnp.exe");
+        assert_eq!(printable("普通の質問"), "普通の質問");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::redact::redact;
+use crate::redact::Redacted;
 
 /// A member's verdict on one answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,15 +28,14 @@ pub struct Feedback {
 }
 
 impl Feedback {
-    /// Feedback on `entry_id`; the question, if any, is redacted here.
-    pub fn new(entry_id: &str, helpful: bool, question: Option<&str>) -> Feedback {
+    /// Feedback on `entry_id`, with the member's question once it is redacted.
+    pub fn new(entry_id: &str, helpful: bool, question: Option<Redacted>) -> Feedback {
         Feedback {
             entry_id: entry_id.to_string(),
             helpful,
             question: question
-                .map(str::trim)
-                .filter(|q| !q.is_empty())
-                .map(redact),
+                .map(Redacted::into_string)
+                .filter(|q| !q.is_empty()),
         }
     }
 
@@ -59,10 +58,15 @@ pub struct Unanswered {
 }
 
 impl Unanswered {
-    /// A record of `question`, redacted here.
-    pub fn new(question: &str, decision: &str, confidence: f32, candidates: Vec<String>) -> Self {
+    /// A record of a redacted question.
+    pub fn new(
+        question: Redacted,
+        decision: &str,
+        confidence: f32,
+        candidates: Vec<String>,
+    ) -> Self {
         Unanswered {
-            question: redact(question.trim()),
+            question: question.into_string(),
             decision: decision.to_string(),
             confidence,
             candidates,
@@ -118,12 +122,104 @@ pub trait Store: Send + Sync {
     fn record_unanswered_batch(&self, batch: &[Unanswered]) -> Result<()>;
     /// All unanswered questions, oldest first.
     fn unanswered(&self) -> Result<Vec<StoredUnanswered>>;
+    /// Deletes every feedback row and unanswered question older than `days` days;
+    /// returns how many rows went.
+    fn purge_older_than(&self, days: u32) -> Result<usize>;
+    /// Folds the write-ahead log into the main file, so that a copy of that file
+    /// is a complete backup.
+    fn checkpoint(&self) -> Result<()>;
+    /// Whether the store can take writes; `Err` says why not.
+    fn health(&self) -> std::result::Result<(), String>;
+}
+
+/// A store that takes nothing: what kotae serves with when the database cannot be
+/// opened (missing directory, damaged or read-only file). Questions are still
+/// answered; feedback is refused with 503 and `/readyz` reports the store degraded.
+pub struct UnavailableStore {
+    reason: String,
+}
+
+impl UnavailableStore {
+    /// A store that refuses every write, for `reason`.
+    pub fn new(reason: impl Into<String>) -> UnavailableStore {
+        UnavailableStore {
+            reason: reason.into(),
+        }
+    }
+
+    fn refuse<T>(&self) -> Result<T> {
+        Err(Error::Store(self.reason.clone()))
+    }
+}
+
+impl Store for UnavailableStore {
+    fn record_feedback(&self, _: &Feedback) -> Result<()> {
+        self.refuse()
+    }
+    fn feedback(&self) -> Result<Vec<StoredFeedback>> {
+        self.refuse()
+    }
+    fn record_unanswered_batch(&self, _: &[Unanswered]) -> Result<()> {
+        self.refuse()
+    }
+    fn unanswered(&self) -> Result<Vec<StoredUnanswered>> {
+        self.refuse()
+    }
+    fn purge_older_than(&self, _: u32) -> Result<usize> {
+        self.refuse()
+    }
+    fn checkpoint(&self) -> Result<()> {
+        self.refuse()
+    }
+    fn health(&self) -> std::result::Result<(), String> {
+        Err(self.reason.clone())
+    }
+}
+
+/// Opens the SQLite store under `data_dir`, or, when it cannot be opened or fails
+/// its integrity check, an [`UnavailableStore`] saying why (logged): a broken
+/// feedback database must never stop kotae answering.
+pub fn open_or_degraded(data_dir: &Path) -> std::sync::Arc<dyn Store> {
+    match SqliteStore::open(data_dir) {
+        Ok(store) => std::sync::Arc::new(store),
+        Err(err) => {
+            tracing::error!(error = %err, "the feedback store is unavailable; answering without it");
+            std::sync::Arc::new(UnavailableStore::new(err.to_string()))
+        }
+    }
 }
 
 /// The embedded SQLite store: one file under the data directory.
 pub struct SqliteStore {
     path: PathBuf,
     connection: Mutex<Connection>,
+    /// The file's identity when it was opened: a file replaced or truncated
+    /// underneath is noticed before a write is acknowledged.
+    identity: FileIdentity,
+}
+
+/// Device, inode and whether the file has content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileIdentity {
+    device: u64,
+    inode: u64,
+}
+
+impl FileIdentity {
+    fn of(path: &Path) -> Result<FileIdentity> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if meta.len() == 0 {
+            return Err(Error::Store(format!(
+                "{}: the file is empty",
+                path.display()
+            )));
+        }
+        Ok(FileIdentity {
+            device: meta.dev(),
+            inode: meta.ino(),
+        })
+    }
 }
 
 /// File name of the database inside the data directory.
@@ -138,7 +234,7 @@ impl SqliteStore {
         connection
             .execute_batch(
                 "PRAGMA journal_mode = WAL;
-                 PRAGMA synchronous = NORMAL;
+                 PRAGMA synchronous = FULL;
                  CREATE TABLE IF NOT EXISTS feedback (
                      id INTEGER PRIMARY KEY,
                      at TEXT NOT NULL DEFAULT (datetime('now')),
@@ -156,10 +252,34 @@ impl SqliteStore {
                  );",
             )
             .map_err(|e| store_error(&path, e))?;
+        let check: String = connection
+            .query_row("PRAGMA quick_check", [], |row| row.get(0))
+            .map_err(|e| store_error(&path, e))?;
+        if check != "ok" {
+            return Err(Error::Store(format!(
+                "{}: integrity check failed: {check}",
+                path.display()
+            )));
+        }
+        let identity = FileIdentity::of(&path)?;
         Ok(SqliteStore {
             path,
             connection: Mutex::new(connection),
+            identity,
         })
+    }
+
+    /// Fails when the database file was removed, replaced or emptied since it was
+    /// opened: a write into a file nobody will read again is not acknowledged.
+    fn verify_file(&self) -> Result<()> {
+        match FileIdentity::of(&self.path) {
+            Ok(identity) if identity == self.identity => Ok(()),
+            Ok(_) => Err(Error::Store(format!(
+                "{}: the file was replaced while open",
+                self.path.display()
+            ))),
+            Err(err) => Err(err),
+        }
     }
 
     fn connection(&self) -> Result<std::sync::MutexGuard<'_, Connection>> {
@@ -171,13 +291,14 @@ impl SqliteStore {
 
 impl Store for SqliteStore {
     fn record_feedback(&self, feedback: &Feedback) -> Result<()> {
+        self.verify_file()?;
         self.connection()?
             .execute(
                 "INSERT INTO feedback (entry_id, helpful, question) VALUES (?1, ?2, ?3)",
                 params![feedback.entry_id, feedback.helpful, feedback.question],
             )
-            .map(|_| ())
-            .map_err(|e| store_error(&self.path, e))
+            .map_err(|e| store_error(&self.path, e))?;
+        self.verify_file()
     }
 
     fn feedback(&self) -> Result<Vec<StoredFeedback>> {
@@ -220,6 +341,31 @@ impl Store for SqliteStore {
         transaction.commit().map_err(|e| store_error(&self.path, e))
     }
 
+    fn purge_older_than(&self, days: u32) -> Result<usize> {
+        let cutoff = format!("-{days} days");
+        let connection = self.connection()?;
+        let mut purged = 0;
+        for table in ["feedback", "unanswered"] {
+            purged += connection
+                .execute(
+                    &format!("DELETE FROM {table} WHERE at < datetime('now', ?1)"),
+                    params![cutoff],
+                )
+                .map_err(|e| store_error(&self.path, e))?;
+        }
+        Ok(purged)
+    }
+
+    fn checkpoint(&self) -> Result<()> {
+        self.connection()?
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+            .map_err(|e| store_error(&self.path, e))
+    }
+
+    fn health(&self) -> std::result::Result<(), String> {
+        self.verify_file().map_err(|e| e.to_string())
+    }
+
     fn unanswered(&self) -> Result<Vec<StoredUnanswered>> {
         let connection = self.connection()?;
         let mut statement = connection
@@ -253,10 +399,18 @@ impl Store for SqliteStore {
 /// never costs a request more than a channel send: the writer drains whatever has
 /// queued up and stores it in one transaction. When the queue is full (the store
 /// is slower than the traffic), records are dropped and counted, never waited for.
+/// At shutdown, [`UnansweredQueue::drain`] waits until everything queued is written.
 #[derive(Clone)]
 pub struct UnansweredQueue {
-    sender: std::sync::mpsc::SyncSender<Unanswered>,
+    sender: std::sync::mpsc::SyncSender<Message>,
     dropped: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// What the writer thread receives.
+enum Message {
+    Record(Unanswered),
+    /// Answered once every record queued before it is written.
+    Flush(std::sync::mpsc::Sender<()>),
 }
 
 /// Most records one transaction writes.
@@ -267,27 +421,10 @@ const GATHER: std::time::Duration = std::time::Duration::from_millis(100);
 impl UnansweredQueue {
     /// Starts the writer thread over `store`, with room for `capacity` records.
     pub fn start(store: std::sync::Arc<dyn Store>, capacity: usize) -> UnansweredQueue {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Unanswered>(capacity);
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Message>(capacity);
         let spawned = std::thread::Builder::new()
             .name("kotae-recorder".into())
-            .spawn(move || {
-                // Ends when every sender is gone.
-                while let Ok(first) = receiver.recv() {
-                    // Let a batch gather: under load one wake-up per interval
-                    // instead of one per record.
-                    std::thread::sleep(GATHER);
-                    let mut batch = vec![first];
-                    while batch.len() < BATCH {
-                        match receiver.try_recv() {
-                            Ok(next) => batch.push(next),
-                            Err(_) => break,
-                        }
-                    }
-                    if let Err(err) = store.record_unanswered_batch(&batch) {
-                        tracing::warn!(error = %err, records = batch.len(), "could not record unanswered questions");
-                    }
-                }
-            });
+            .spawn(move || write_until_closed(&*store, &receiver));
         if let Err(err) = spawned {
             tracing::warn!(error = %err, "no recorder thread: unanswered questions will not be recorded");
         }
@@ -299,7 +436,7 @@ impl UnansweredQueue {
 
     /// Queues a record; false (and counted) when it had to be dropped.
     pub fn push(&self, record: Unanswered) -> bool {
-        let sent = self.sender.try_send(record).is_ok();
+        let sent = self.sender.try_send(Message::Record(record)).is_ok();
         if !sent {
             self.dropped
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -307,9 +444,51 @@ impl UnansweredQueue {
         sent
     }
 
+    /// Waits (at most `limit`) until every record queued so far is written; false
+    /// when the writer did not finish in time.
+    pub fn drain(&self, limit: std::time::Duration) -> bool {
+        let (done, finished) = std::sync::mpsc::channel();
+        if self.sender.send(Message::Flush(done)).is_err() {
+            return false;
+        }
+        finished.recv_timeout(limit).is_ok()
+    }
+
     /// Records dropped since start because the queue was full.
     pub fn dropped(&self) -> u64 {
         self.dropped.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// The writer thread's loop; ends when every sender is gone.
+fn write_until_closed(store: &dyn Store, receiver: &std::sync::mpsc::Receiver<Message>) {
+    while let Ok(first) = receiver.recv() {
+        let mut batch = Vec::new();
+        let mut flushes = Vec::new();
+        match first {
+            Message::Record(record) => {
+                // Let a batch gather: under load one wake-up per interval instead
+                // of one per record.
+                std::thread::sleep(GATHER);
+                batch.push(record);
+            }
+            Message::Flush(done) => flushes.push(done),
+        }
+        while batch.len() < BATCH {
+            match receiver.try_recv() {
+                Ok(Message::Record(record)) => batch.push(record),
+                Ok(Message::Flush(done)) => flushes.push(done),
+                Err(_) => break,
+            }
+        }
+        if !batch.is_empty()
+            && let Err(err) = store.record_unanswered_batch(&batch)
+        {
+            tracing::warn!(error = %err, records = batch.len(), "could not record unanswered questions");
+        }
+        for done in flushes {
+            let _ = done.send(());
+        }
     }
 }
 
@@ -320,12 +499,14 @@ fn store_error(path: &Path, err: rusqlite::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::redact::redact;
 
     #[test]
     fn feedback_is_stored_redacted() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(dir.path()).unwrap();
-        let feedback = Feedback::new("credit-card", true, Some("090-1234-5678のカードは？"));
+        let question = redact("090-1234-5678のカードは？", None);
+        let feedback = Feedback::new("credit-card", true, Some(question));
         store.record_feedback(&feedback).unwrap();
         store
             .record_feedback(&Feedback::new("bank-account", false, None))
@@ -344,7 +525,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(dir.path()).unwrap();
         let record = Unanswered::new(
-            "組合員番号12345678の出資金を返金して",
+            redact("組合員番号12345678の出資金を返金して", None),
             "clarify",
             0.4,
             vec!["investment-points".into(), "bank-account".into()],
@@ -365,7 +546,7 @@ mod tests {
         let queue = UnansweredQueue::start(store.clone(), 1024);
         for i in 0..100 {
             assert!(queue.push(Unanswered::new(
-                &format!("質問{i}"),
+                redact(&format!("質問{i}"), None),
                 "fallback",
                 0.0,
                 vec![]
@@ -388,7 +569,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         SqliteStore::open(dir.path())
             .unwrap()
-            .record_feedback(&Feedback::new("contact", true, Some("ありがとう")))
+            .record_feedback(&Feedback::new(
+                "contact",
+                true,
+                Some(redact("ありがとう", None)),
+            ))
             .unwrap();
         let reopened = SqliteStore::open(dir.path()).unwrap();
         assert_eq!(reopened.feedback().unwrap().len(), 1);

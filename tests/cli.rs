@@ -243,6 +243,7 @@ fn a_half_written_generation_is_rebuilt_not_served() {
 
 #[test]
 fn review_groups_unanswered_questions_with_candidates_and_feedback() {
+    use kotae::redact::redact;
     use kotae::store::{Feedback, SqliteStore, Store, Unanswered};
     let data = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(data.path()).unwrap();
@@ -257,7 +258,12 @@ fn review_groups_unanswered_questions_with_candidates_and_feedback() {
             vec![]
         };
         store
-            .record_unanswered(&Unanswered::new(question, "clarify", 0.3, candidates))
+            .record_unanswered(&Unanswered::new(
+                redact(question, None),
+                "clarify",
+                0.3,
+                candidates,
+            ))
             .unwrap();
     }
     store

@@ -2,7 +2,7 @@
 //! to the response shape. Nothing else happens here.
 
 use axum::Json;
-use axum::extract::{FromRequest, FromRequestParts, Path, State};
+use axum::extract::{FromRequest, FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,7 @@ use super::{AppState, middleware};
 use crate::error::{Error, QuestionProblem};
 use crate::faq::{Entry, Hotline};
 use crate::matcher::{Decision, Explain, Fallback, Question, Reply};
+use crate::redact::{Redacted, redact};
 use crate::store::{Feedback, Unanswered};
 
 /// `axum::Json` whose rejections answer in our error shape.
@@ -26,6 +27,11 @@ pub struct AppJson<T>(pub T);
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct AppQuery<T>(pub T);
+
+/// Path parameters extractor whose rejections answer in our error shape.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct AppPath<T>(pub T);
 
 /// `POST /api/ask` body.
 #[derive(Debug, Deserialize)]
@@ -123,14 +129,15 @@ pub async fn ask(
     let reply = state.live.matcher().ask(&question)?;
     state.metrics.decision(reply.decision.as_str());
     if matches!(reply.decision, Decision::Clarify | Decision::Fallback) {
-        record_unanswered(&state, question.text(), &reply);
+        let redacted = redact(question.text(), Some(state.live.matcher().analyzer()));
+        record_unanswered(&state, redacted, &reply);
     }
     Ok(Json(reply.into()))
 }
 
 /// Keeps a question kotae could not answer for FAQ editors (`kotae review`),
 /// redacted, off the request path: a channel send to the background writer.
-fn record_unanswered(state: &AppState, question: &str, reply: &Reply) {
+fn record_unanswered(state: &AppState, question: Redacted, reply: &Reply) {
     let record = Unanswered::new(
         question,
         reply.decision.as_str(),
@@ -232,11 +239,17 @@ pub async fn feedback(
     {
         return Err(Error::InvalidQuestion(QuestionProblem::TooLong(max)).into());
     }
-    let feedback = Feedback::new(&request.id, request.helpful, request.question.as_deref());
+    let analyzer = state.live.matcher().analyzer().clone();
     let store = state.store.clone();
-    tokio::task::spawn_blocking(move || store.record_feedback(&feedback))
-        .await
-        .map_err(|e| Error::Store(format!("feedback writer stopped: {e}")))??;
+    tokio::task::spawn_blocking(move || {
+        let question = request
+            .question
+            .as_deref()
+            .map(|q| redact(q, Some(&analyzer)));
+        store.record_feedback(&Feedback::new(&request.id, request.helpful, question))
+    })
+    .await
+    .map_err(|e| Error::Store(format!("feedback writer stopped: {e}")))??;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({"status": "recorded"})),
@@ -263,7 +276,7 @@ pub async fn faq(State(state): State<AppState>) -> Json<FaqResponse> {
 /// One entry by id.
 pub async fn faq_entry(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    AppPath(id): AppPath<String>,
 ) -> Result<Json<EntryView>, ApiError> {
     state
         .live
@@ -302,10 +315,18 @@ pub async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, 
             "the index returned nothing for a known question",
         ));
     }
+    let store = match state.store.health() {
+        Ok(()) => "ok",
+        Err(reason) => {
+            tracing::warn!(reason, "readiness: the feedback store is degraded");
+            "degraded"
+        }
+    };
     Ok(Json(serde_json::json!({
         "status": "ready",
         "entries": faq.entries.len(),
         "index": generation_of(&matcher),
+        "store": store,
         "reloads": state.live.status(),
     })))
 }
@@ -329,6 +350,7 @@ pub async fn admin_reload(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let token = state.server.admin_token.as_deref().unwrap_or_default();
     if token.is_empty() || !middleware::authorized(&headers, token) {
+        tracing::warn!("admin request refused: missing or wrong token");
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",

@@ -5,7 +5,7 @@
 //! here, never echoed (it may contain paths or the member's text).
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -45,6 +45,13 @@ impl ApiError {
             "method_not_allowed",
             "this route does not accept that method",
         )
+    }
+
+    /// Logs `detail` (at debug level) and returns the error unchanged: for
+    /// rejections whose text should not reach the client.
+    fn with_log(self, detail: String) -> Self {
+        tracing::debug!(code = self.code, detail, "request rejected");
+        self
     }
 
     /// 422 for a parameter outside its range.
@@ -114,6 +121,17 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+            "the path is not valid UTF-8 or does not fit the route",
+        )
+        .with_log(rejection.body_text())
+    }
+}
+
 impl From<Error> for ApiError {
     fn from(error: Error) -> Self {
         match error {
@@ -122,6 +140,14 @@ impl From<Error> for ApiError {
             }
             Error::InvalidQuestion(problem @ QuestionProblem::TooLong(_)) => {
                 Self::invalid("question_too_long", problem.to_string())
+            }
+            Error::Store(detail) => {
+                tracing::error!(error = %detail, "the feedback store refused a write");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "store_unavailable",
+                    "feedback cannot be recorded right now; answers are not affected",
+                )
             }
             other => {
                 tracing::error!(error = %other, "request failed");

@@ -1,14 +1,18 @@
 //! Cross-cutting request handling: timeouts, metrics, rate-limit and overload
 //! answers, admin authentication. Every refusal is our JSON error shape.
 
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_governor::GovernorError;
+use tower_governor::key_extractor::KeyExtractor;
 
 use super::AppState;
 use super::error::ApiError;
@@ -26,6 +30,119 @@ pub async fn timeout(State(state): State<AppState>, request: Request, next: Next
         )
         .into_response(),
     }
+}
+
+/// The address a request comes from, for rate and concurrency limits: the peer,
+/// or, with `--trust-proxy`, the address the proxy reports (the last entry of
+/// `X-Forwarded-For`, which the proxy itself appended, or `X-Real-IP`).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress {
+    /// Whether to believe the proxy headers.
+    pub trust_proxy: bool,
+}
+
+impl ClientAddress {
+    /// The client address of `request`, if any is known.
+    pub fn of<T>(&self, request: &axum::http::Request<T>) -> Option<IpAddr> {
+        let headers = request.headers();
+        let proxied = || {
+            let forwarded = headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .and_then(|last| last.trim().parse().ok());
+            forwarded.or_else(|| {
+                headers
+                    .get("x-real-ip")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse().ok())
+            })
+        };
+        let peer = || {
+            request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip())
+        };
+        if self.trust_proxy {
+            proxied().or_else(peer)
+        } else {
+            peer()
+        }
+    }
+}
+
+impl KeyExtractor for ClientAddress {
+    type Key = IpAddr;
+
+    fn extract<T>(&self, request: &axum::http::Request<T>) -> Result<IpAddr, GovernorError> {
+        self.of(request).ok_or(GovernorError::UnableToExtractKey)
+    }
+}
+
+/// Requests in flight per client address, so that a few clients holding slow
+/// requests cannot take every slot of the global concurrency limit.
+#[derive(Debug, Default)]
+pub struct InFlight {
+    counts: Mutex<HashMap<IpAddr, usize>>,
+}
+
+/// One request's place in [`InFlight`]; gives it back when dropped.
+struct Slot {
+    in_flight: Arc<InFlight>,
+    address: IpAddr,
+}
+
+impl InFlight {
+    fn take(self: &Arc<Self>, address: IpAddr, limit: usize) -> Option<Slot> {
+        let mut counts = self.counts.lock().ok()?;
+        let count = counts.entry(address).or_default();
+        if *count >= limit {
+            return None;
+        }
+        *count += 1;
+        Some(Slot {
+            in_flight: self.clone(),
+            address,
+        })
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if let Ok(mut counts) = self.in_flight.counts.lock()
+            && let Some(count) = counts.get_mut(&self.address)
+        {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.address);
+            }
+        }
+    }
+}
+
+/// Answers 429 when one client address already has its share of requests in
+/// flight (`--per-client-concurrency`).
+pub async fn per_client(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let address = ClientAddress {
+        trust_proxy: state.server.trust_proxy,
+    }
+    .of(&request);
+    let Some(address) = address else {
+        return next.run(request).await;
+    };
+    let Some(_slot) = state
+        .in_flight
+        .take(address, state.server.per_client_concurrency)
+    else {
+        return ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_in_flight",
+            "too many requests from this address at once; retry shortly",
+        )
+        .into_response();
+    };
+    next.run(request).await
 }
 
 /// Counts every request by route (never by URI: it may hold a member's text) and

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod connections;
 pub mod error;
 pub mod metrics;
 pub mod middleware;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Server settings (timeouts, limits, origins, admin token).
     pub server: Arc<ServerConfig>,
+    /// Requests in flight per client address.
+    pub in_flight: Arc<middleware::InFlight>,
 }
 
 impl AppState {
@@ -73,6 +76,7 @@ impl AppState {
             store,
             metrics: Arc::new(metrics),
             server: Arc::new(server),
+            in_flight: Arc::default(),
         }
     }
 
@@ -107,23 +111,12 @@ pub fn router(state: AppState) -> Router {
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::CONTENT_TYPE])
         .max_age(Duration::from_secs(600));
-    let mut api = Router::new()
+    let api = Router::new()
         .route("/ask", post(api::ask))
         .route("/search", get(api::search))
         .route("/faq", get(api::faq))
         .route("/faq/{id}", get(api::faq_entry))
         .route("/feedback", post(api::feedback));
-    if state.server.rate_limit_per_second > 0 {
-        // Per client address: one member (or one misbehaving script) cannot take
-        // the capacity meant for everyone else.
-        let mut governor = GovernorConfigBuilder::default();
-        governor
-            .period(Duration::from_secs(1) / state.server.rate_limit_per_second.max(1) as u32)
-            .burst_size(state.server.rate_limit_burst);
-        if let Some(config) = governor.finish() {
-            api = api.layer(GovernorLayer::new(config).error_handler(middleware::rate_limited));
-        }
-    }
     let mut router = Router::new()
         .nest("/api", api)
         .route("/", get(assets::demo_page))
@@ -132,13 +125,12 @@ pub fn router(state: AppState) -> Router {
         .route("/staff", get(assets::staff_page))
         .route("/staff.js", get(assets::staff_js))
         .route("/staff.css", get(assets::staff_css))
-        .route("/healthz", get(api::healthz))
         .route("/readyz", get(api::readyz))
         .route("/metrics", get(api::metrics));
     if state.server.admin_token.is_some() {
         router = router.route("/admin/reload", post(api::admin_reload));
     }
-    router
+    let router = router
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         // Layers run outside-in from the last one added: trace, metrics, security
@@ -160,13 +152,45 @@ pub fn router(state: AppState) -> Router {
                 .load_shed()
                 .concurrency_limit(state.server.max_concurrency),
         )
+        // Outside the global limit: a client over its share is refused before it
+        // takes a slot meant for everyone.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::per_client,
+        ));
+    // Liveness stays outside the rate limit: an orchestrator must never read a
+    // 429 as a dead process.
+    let router = rate_limited(router, &state.server)
+        .route("/healthz", get(api::healthz))
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(error::ApiError::new(
                 axum::http::StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
                 "kotae could not answer this request",
             ))
-        }))
+        }));
+    with_security_headers(router)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::record,
+        ))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                let route = request
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_else(|| "unmatched".to_string());
+                tracing::info_span!("request", method = %request.method(), route)
+            }),
+        )
+        .with_state(state)
+}
+
+/// Headers every response carries: CSP, no sniffing, no framing by others, no
+/// referrer, and no caching unless the handler says otherwise.
+fn with_security_headers(router: Router<AppState>) -> Router<AppState> {
+    router
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
@@ -187,26 +211,35 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("cache-control"),
             HeaderValue::from_static("no-store"),
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::record,
-        ))
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &Request| {
-                let route = request
-                    .extensions()
-                    .get::<MatchedPath>()
-                    .map(|p| p.as_str().to_string())
-                    .unwrap_or_else(|| "unmatched".to_string());
-                tracing::info_span!("request", method = %request.method(), route)
-            }),
-        )
-        .with_state(state)
 }
 
-/// Binds `addr` and serves until Ctrl-C or SIGTERM, letting requests in flight finish.
+/// Every route, preflight and fallback included, rate-limited per client address
+/// (`rate_limit_per_second`, 0 = off).
+fn rate_limited(router: Router<AppState>, server: &ServerConfig) -> Router<AppState> {
+    if server.rate_limit_per_second == 0 {
+        return router;
+    }
+    let mut governor = GovernorConfigBuilder::default().key_extractor(middleware::ClientAddress {
+        trust_proxy: server.trust_proxy,
+    });
+    governor
+        .period(Duration::from_nanos(
+            1_000_000_000 / server.rate_limit_per_second.max(1),
+        ))
+        .burst_size(server.rate_limit_burst);
+    match governor.finish() {
+        Some(config) => {
+            router.layer(GovernorLayer::new(config).error_handler(middleware::rate_limited))
+        }
+        None => router,
+    }
+}
+
+/// Binds `addr` and serves until Ctrl-C or SIGTERM, letting requests in flight
+/// finish and writing every queued unanswered question before it returns.
 pub async fn serve(state: AppState, addr: SocketAddr) -> Result<()> {
     spawn_reload_on_hangup(state.clone());
+    spawn_retention(state.clone());
     if state.server.watch {
         spawn_watch(state.clone());
     }
@@ -218,13 +251,51 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> Result<()> {
         .map_err(|e| Error::Config(format!("cannot read the bound address: {e}")))?;
     tracing::info!(addr = %local, "kotae is listening");
     println!("kotae listening on http://{local}");
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
+    let server = state.server.clone();
+    connections::accept_loop(listener, router(state.clone()), &server, shutdown_signal()).await;
+    let queue = state.unanswered.clone();
+    let store = state.store.clone();
+    tokio::task::spawn_blocking(move || {
+        if !queue.drain(Duration::from_secs(10)) {
+            tracing::warn!("some unanswered questions could not be written before exit");
+        }
+        if let Err(err) = store.checkpoint() {
+            tracing::warn!(error = %err, "no checkpoint of the feedback store at exit");
+        }
+    })
     .await
-    .map_err(|e| Error::Config(format!("server error: {e}")))
+    .map_err(|e| Error::Store(format!("shutdown writer stopped: {e}")))
+}
+
+/// Deletes feedback and unanswered questions past `retention_days` at start and
+/// every hour, and checkpoints the store so its main file stays a full backup.
+fn spawn_retention(state: AppState) {
+    let days = state.server.retention_days;
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            ticker.tick().await;
+            let store = state.store.clone();
+            let done = tokio::task::spawn_blocking(move || {
+                let purged = if days > 0 {
+                    store.purge_older_than(days)?
+                } else {
+                    0
+                };
+                store.checkpoint()?;
+                Ok::<_, Error>(purged)
+            })
+            .await;
+            match done {
+                Ok(Ok(purged)) if purged > 0 => {
+                    tracing::info!(purged, days, "deleted records past the retention period")
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(err)) => tracing::warn!(error = %err, "retention pass failed"),
+                Err(err) => tracing::warn!(error = %err, "retention task stopped"),
+            }
+        }
+    });
 }
 
 /// SIGHUP reloads the FAQ, as daemons conventionally do.

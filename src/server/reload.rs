@@ -100,11 +100,20 @@ impl Live {
             }
             Err(err) => {
                 status.failures += 1;
-                status.last_error = Some(err.to_string());
+                // Readiness is public: it says what kind of failure, never a path.
+                status.last_error = Some(public_reason(&err).to_string());
                 tracing::warn!(error = %err, "FAQ reload failed; the previous FAQ keeps serving");
                 Err(err)
             }
         }
+    }
+}
+
+/// What `/readyz` may say about a failed reload; the detail is in the log.
+fn public_reason(err: &Error) -> &'static str {
+    match err {
+        Error::InvalidFaq(_) => "the FAQ directory is invalid",
+        _ => "the FAQ could not be loaded or indexed",
     }
 }
 

@@ -97,8 +97,19 @@ impl Server {
 
     /// Starts the server with extra arguments, environment and a stderr target.
     pub fn start_custom(faq: &Path, args: &[&str], env: &[(&str, &str)], stderr: Stdio) -> Server {
-        let index = tempfile::tempdir().expect("temp dir");
         let data = tempfile::tempdir().expect("temp dir");
+        Self::start_in(faq, data, args, env, stderr)
+    }
+
+    /// Starts the server with `data` as its data directory (prepared by the test).
+    pub fn start_in(
+        faq: &Path,
+        data: tempfile::TempDir,
+        args: &[&str],
+        env: &[(&str, &str)],
+        stderr: Stdio,
+    ) -> Server {
+        let index = tempfile::tempdir().expect("temp dir");
         let mut child = kotae()
             .envs(env.iter().copied())
             .arg("--faq")
@@ -130,6 +141,16 @@ impl Server {
         }
     }
 
+    /// The index root this server uses.
+    pub fn index(&self) -> &Path {
+        self._index.path()
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     /// `base` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
@@ -143,6 +164,20 @@ impl Server {
     /// `host:port`.
     pub fn authority(&self) -> String {
         self.base.trim_start_matches("http://").to_string()
+    }
+}
+
+impl Server {
+    /// Stops the server as an operator would (SIGTERM), waits for it to exit and
+    /// hands back its data directory.
+    pub fn terminate(mut self) -> (std::process::ExitStatus, tempfile::TempDir) {
+        let data = std::mem::replace(&mut self.data, tempfile::tempdir().expect("temp dir"));
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        let status = self.child.wait().expect("kotae exits");
+        (status, data)
     }
 }
 
@@ -190,4 +225,33 @@ pub fn client() -> reqwest::Client {
         .timeout(Duration::from_secs(30))
         .build()
         .expect("client")
+}
+
+/// The JSON log lines with the values kotae measures itself (time stamps, latency,
+/// confidence) removed: their digits (`…:23.081234Z`) can match a short secret like
+/// the `8123` of a postal code by chance, and they never carry the member's text.
+pub fn without_measurements(log: &str) -> String {
+    use serde_json::Value;
+    fn strip(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for key in ["timestamp", "latency", "confidence"] {
+                    map.remove(key);
+                }
+                map.values_mut().for_each(strip);
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    log.lines()
+        .map(|line| match serde_json::from_str::<Value>(line) {
+            Ok(mut value) => {
+                strip(&mut value);
+                value.to_string()
+            }
+            Err(_) => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
