@@ -20,6 +20,7 @@
 //! the same rules. Redaction errs on the side of removing too much: a redacted
 //! question is read by editors, never matched again.
 
+mod labels;
 mod patterns;
 mod words;
 
@@ -175,6 +176,7 @@ fn kanji_digit(c: char) -> Option<char> {
 pub fn redact(text: &str, analyzer: Option<&Analyzer>) -> Redacted {
     let prepared = Prepared::new(text.trim());
     let mut spans = patterns::spans(&prepared);
+    spans.extend(labels::spans(&prepared));
     if let Some(analyzer) = analyzer {
         spans.extend(words::spans(&prepared, analyzer));
     }

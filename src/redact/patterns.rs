@@ -16,7 +16,7 @@ fn compiled(pattern: &str) -> Regex {
 /// `アットマーク`), and a domain whose dots may be `。` or `ドット`, with spaces around.
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"(?i)[a-z0-9._%+\-]+\s*(?:@|\[at\]|\(at\)|\sat\s|アットマーク|あっとまーく)\s*[a-z0-9\-]+(?:\s*(?:\.|。|、|,|ドット|どっと|\[dot\]|\(dot\))\s*[a-z0-9\-]+)+",
+        r"(?i)[a-z0-9._%+\-]+\s*(?:@|\[at\]|\(at\)|\sat\s|アットマーク|あっとまーく|アット|あっと)\s*[a-z0-9\-]+(?:\s*(?:\.|。|、|,|ドット|どっと|\[dot\]|\(dot\))\s*[a-z0-9\-]+)+",
     )
 });
 
@@ -33,9 +33,14 @@ const NUMBER: &str = r"(?:\d{1,2}十?\d?|十\d?)";
 /// `S55.3.12`), a date with a two- or four-digit year, or a day marked 生まれ.
 static BIRTH_DATE: LazyLock<Regex> = LazyLock::new(|| {
     compiled(&format!(
-        r"(?i)(?:(?:明治|大正|昭和|平成|令和)\s*(?:{NUMBER}|元)\s*年(?:\s*{NUMBER}\s*月(?:\s*{NUMBER}\s*日)?)?|[mtshr]\s*{NUMBER}\s*(?:年|[./\-])\s*{NUMBER}\s*(?:月|[./\-])\s*{NUMBER}\s*日?|(?P<year>\d{{2,4}})\s*(?:年|[./\-])\s*{NUMBER}\s*(?:月|[./\-])\s*{NUMBER}\s*日?|{NUMBER}\s*月\s*{NUMBER}\s*日\s*(?:生まれ|生|うまれ))"
+        r"(?i)(?:(?:明治|大正|昭和|平成|令和|めいじ|たいしょう|しょうわ|へいせい|メイジ|タイショウ|ショウワ|ヘイセイ)\s*(?:{NUMBER}|元|がん)\s*(?:年|ねん|ネン)(?:\s*{NUMBER}\s*(?:月|がつ|ガツ)(?:\s*{NUMBER}\s*(?:日|にち|ニチ))?)?|[mtshr]\s*{NUMBER}\s*(?:年|[./\-])\s*{NUMBER}\s*(?:月|[./\-])\s*{NUMBER}\s*日?|(?P<year>\d{{2,4}})\s*(?:年|[./\-])\s*{NUMBER}\s*(?:月|[./\-])\s*{NUMBER}\s*日?|{NUMBER}\s*月\s*{NUMBER}\s*日\s*(?:生まれ|生|うまれ))"
     ))
 });
+
+/// A name in Latin letters: two or more capitalized words (`Emily Clark`,
+/// `Yamamoto Kenji`).
+static LATIN_NAME: LazyLock<Regex> =
+    LazyLock::new(|| compiled(r"\b[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)+\b"));
 
 /// Words after a birth date or year that say it is one.
 const BORN: [&str; 3] = ["生まれ", "生", "うまれ"];
@@ -57,6 +62,9 @@ pub(super) fn spans(prepared: &Prepared) -> Vec<Span> {
         if is_birth_date(&found, &text[whole.end()..]) {
             spans.push(span(whole.start(), whole.end(), PiiKind::BirthDate));
         }
+    }
+    for found in LATIN_NAME.find_iter(text) {
+        spans.push(span(found.start(), found.end(), PiiKind::Name));
     }
     for found in DIGIT_RUN.find_iter(text) {
         let after = &text[found.end()..];

@@ -172,10 +172,20 @@ fn marked_names(words: &[Word<'_>], text: &str, spans: &mut Vec<Span>) {
             {
                 from += 1;
             }
-            spans.extend(span_of(
-                &words[from..name_run_after(words, from)],
-                PiiKind::Name,
-            ));
+            let mut end = name_run_after(words, from);
+            // `家族の分の`, `夫の車の`: a thing owned, not a name.
+            let owned = words.get(from + 1).is_some_and(|w| w.surface() == "の");
+            if end == from && !owned && words.get(from).is_some_and(is_given_name_like) {
+                end = from + 1;
+                // `健二`: a kanji and a number, one name.
+                if words
+                    .get(end)
+                    .is_some_and(|w| w.pos(1) == "数" && w.start == words[from].end)
+                {
+                    end += 1;
+                }
+            }
+            spans.extend(span_of(&words[from..end], PiiKind::Name));
         }
         let rest = &text[text
             .char_indices()
@@ -215,8 +225,9 @@ fn self_statement_start(words: &[Word<'_>], at: usize) -> Option<usize> {
     if start == at {
         // A message that opens with one plain kanji noun and です (`桑原です。`):
         // a surname the dictionary knows as a common word.
-        let plain = at == 1 && is_plain_kanji_noun(&words[0]) && ends_sentence(words.get(at + 1));
-        return plain.then_some(0);
+        let plain = at == 1 && is_plain_kanji_noun(&words[0]);
+        let opener = plain || (at <= 4 && words[..at].iter().all(is_name_part_at_start));
+        return (opener && ends_sentence(words.get(at + 1))).then_some(0);
     }
     let mut before = start;
     if before > 0 && matches!(words[before - 1].surface(), "は" | "、" | ",") {
@@ -228,6 +239,17 @@ fn self_statement_start(words: &[Word<'_>], at: usize) -> Option<usize> {
     opens.then_some(start)
 }
 
+/// One kanji that is a noun (`蒼`, `翼`, the `健` of `健二`): after a family word, a
+/// given name rather than a thing.
+fn is_given_name_like(word: &Word<'_>) -> bool {
+    word.is_noun()
+        && word.surface().chars().count() == 1
+        && word
+            .surface()
+            .chars()
+            .all(|c| matches!(c, '\u{4e00}'..='\u{9fff}'))
+}
+
 fn is_plain_kanji_noun(word: &Word<'_>) -> bool {
     let chars = word.surface().chars().count();
     word.pos(0) == "名詞"
@@ -237,6 +259,15 @@ fn is_plain_kanji_noun(word: &Word<'_>) -> bool {
             .surface()
             .chars()
             .all(|c| matches!(c, '\u{4e00}'..='\u{9fff}' | '々'))
+}
+
+/// A part of a name that opens a message (`五百旗頭です。`, `小鳥遊ひよりです。`): a
+/// plain or proper noun, a number or a word the dictionary lacks, each at most four
+/// characters.
+fn is_name_part_at_start(word: &Word<'_>) -> bool {
+    (word.is_unknown()
+        || (word.pos(0) == "名詞" && matches!(word.pos(1), "一般" | "固有名詞" | "数")))
+        && word.surface().chars().count() <= 4
 }
 
 fn ends_sentence(word: Option<&Word<'_>>) -> bool {
@@ -355,7 +386,10 @@ fn listed_words(text: &str, spans: &mut Vec<Span>) {
     let kana_gender = MARKERS
         .gender
         .iter()
-        .filter(|w| w.chars().all(|c| matches!(c, 'ぁ'..='ゖ' | 'ァ'..='ヺ')))
+        .filter(|w| {
+            w.chars()
+                .all(|c| matches!(c, 'ぁ'..='ゖ' | 'ァ'..='ヺ') || c.is_ascii_alphabetic())
+        })
         .map(|w| (w.to_string(), PiiKind::Gender));
     let banks = MARKERS
         .bank_names
@@ -363,6 +397,16 @@ fn listed_words(text: &str, spans: &mut Vec<Span>) {
         .map(|w| (w.clone(), PiiKind::Bank));
     for (word, kind) in banks.chain(kana_gender) {
         for (byte, _) in lower.match_indices(word.as_str()) {
+            // A Latin word only as a whole word (`male`, not the `man` of `many`).
+            let latin = word.chars().all(|c| c.is_ascii_alphabetic());
+            let before = lower[..byte].chars().next_back();
+            let after = lower[byte + word.len()..].chars().next();
+            if latin
+                && (before.is_some_and(|c| c.is_ascii_alphabetic())
+                    || after.is_some_and(|c| c.is_ascii_alphabetic()))
+            {
+                continue;
+            }
             let start = Prepared::char_index(&lower, byte);
             spans.push(Span {
                 start,
@@ -446,6 +490,7 @@ fn banks(words: &[Word<'_>], spans: &mut Vec<Span>) {
         while start > 0
             && i - start < 4
             && words[start - 1].end == words[start].start
+            && !matches!(words[start - 1].pos(0), "助詞" | "助動詞")
             && (words[start - 1].is_noun()
                 || words[start - 1].is_unknown()
                 || words[start - 1].is_kana_or_latin())
