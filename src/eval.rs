@@ -38,6 +38,8 @@ pub struct Outcome {
     pub confidence: f32,
     /// Why the decision was taken.
     pub reason: String,
+    /// The generic evidence about the best candidate.
+    pub signals: Option<crate::matcher::Signals>,
 }
 
 impl Outcome {
@@ -117,6 +119,7 @@ fn outcome(item: &Labelled, reply: &Reply) -> Outcome {
         ranked: reply.candidates.iter().map(|c| c.id.clone()).collect(),
         confidence: reply.confidence,
         reason: reply.reason.clone(),
+        signals: reply.signals,
     }
 }
 
@@ -184,6 +187,7 @@ mod tests {
             ranked: ranked.iter().map(|s| s.to_string()).collect(),
             confidence: 0.5,
             reason: String::new(),
+            signals: None,
         }
     }
 

@@ -73,6 +73,35 @@ pub struct Evidence {
     pub via_head: bool,
 }
 
+/// What any FAQ's best candidate can be judged by: generic evidence, the same
+/// quantities whatever the collection, read by the calibrated confidence
+/// ([`super::calibration`]) and shown by `eval --json`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Signals {
+    /// The best candidate's coverage of the question.
+    pub coverage: f32,
+    /// Its lead over the runner-up's score, as a share of its score.
+    pub margin: f32,
+    /// Concepts it shares with the question.
+    pub shared: f32,
+    /// Two-sided match with its closest phrasing.
+    pub similarity: f32,
+    /// Every concept of the question is in its phrasings.
+    pub complete: bool,
+    /// The question asks a procedure or reports a problem it does not describe.
+    pub off_intent: bool,
+    /// The question's main predicate is not among its words.
+    pub predicate_missing: bool,
+    /// The runner-up's coverage.
+    pub runner_up_coverage: f32,
+    /// Concepts of the question that count.
+    pub concepts: usize,
+    /// Share of the question's concept weight in words the FAQ never uses.
+    pub unknown_share: f32,
+    /// Other candidates that explain the whole question.
+    pub rivals: usize,
+}
+
 /// The outcome of [`decide`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
@@ -131,6 +160,15 @@ pub fn needs_similarity(thresholds: &Thresholds, best: &Evidence) -> bool {
     !topical_anyway && best.coverage >= ECHO_COVERAGE
 }
 
+/// The best score's lead over the runner-up's, as a share of the best, in [0, 1].
+pub fn margin(best: f32, runner_up: f32) -> f32 {
+    if best > 0.0 {
+        ((best - runner_up) / best).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
 /// Coverage at which an entry explains the whole question.
 pub const WHOLE: f32 = 0.99;
 
@@ -159,11 +197,7 @@ pub fn decide(
             reason: "no FAQ entry shares a word with the question".into(),
         };
     };
-    let margin = if best.score > 0.0 {
-        ((best.score - runner_up) / best.score).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
+    let margin = margin(best.score, runner_up);
     let explained = explained_share(best);
     // `+ 0.0` turns a negative zero into zero.
     let confidence =

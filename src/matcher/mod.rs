@@ -49,7 +49,7 @@ mod vocabulary;
 
 pub use concepts::Concept;
 use concepts::ConceptBuilder;
-pub use decision::{Decision, Evidence, Verdict, decide};
+pub use decision::{Decision, Evidence, Signals, Verdict, decide};
 use vocabulary::Vocabulary;
 
 /// Relative weight of each field in the retrieval query.
@@ -157,6 +157,9 @@ pub struct Reply {
     pub message: Option<String>,
     /// Why the decision was taken, in words (for logs, `eval` and editors).
     pub reason: String,
+    /// The generic evidence about the best candidate (none for small talk or when
+    /// nothing matched).
+    pub signals: Option<Signals>,
     /// Why, when asked for.
     pub explain: Option<Explain>,
 }
@@ -425,6 +428,7 @@ impl Matcher {
                 fallback: None,
                 message: Some(reply),
                 reason: "every word of the message is a greeting or thanks".into(),
+                signals: None,
                 explain: question.explain.then(|| Explain {
                     analysis: analysis.clone(),
                     concepts: Vec::new(),
@@ -605,10 +609,9 @@ impl Matcher {
             .filter(|s| s.evidence.complete && s.evidence.coverage >= decision::WHOLE)
             .count();
         for (rank, s) in scored.iter_mut().enumerate() {
-            let decides = rank == 0
-                && (decision::needs_similarity(&self.thresholds, &s.evidence)
-                    || rivals >= decision::RIVALS);
-            if !(question.explain || decides) {
+            // The best candidate's similarity is one of its signals; the decision
+            // reads it only where `needs_similarity` or the rivals rule says.
+            if !(question.explain || rank == 0) {
                 continue;
             }
             let id = &ranked[s.position].0;
@@ -649,6 +652,31 @@ impl Matcher {
             }
         }
         let evidence: Vec<Evidence> = scored.iter().map(|s| s.evidence).collect();
+        let unknown_weight: f32 = concepts
+            .iter()
+            .filter(|c| !c.known)
+            .map(|c| c.weight)
+            .sum();
+        let signals = evidence.first().map(|best| {
+            let runner_up = evidence.get(1);
+            Signals {
+                coverage: best.coverage,
+                margin: decision::margin(best.score, runner_up.map_or(0.0, |e| e.score)),
+                shared: best.shared,
+                similarity: best.similarity,
+                complete: best.complete,
+                off_intent: best.off_intent,
+                predicate_missing: best.predicate_missing,
+                runner_up_coverage: runner_up.map_or(0.0, |e| e.coverage),
+                concepts: weighty,
+                unknown_share: if total_weight > 0.0 {
+                    unknown_weight / total_weight
+                } else {
+                    0.0
+                },
+                rivals,
+            }
+        });
 
         let Verdict {
             decision,
@@ -692,6 +720,7 @@ impl Matcher {
                 reason: reason.clone(),
             }),
             reason,
+            signals,
         })
     }
 
