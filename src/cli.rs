@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -14,10 +14,12 @@ use crate::analysis::{FieldKind, fold::Fold};
 use crate::config::{Config, FileConfig, Limits, LogFormat, Paths, ServerConfig};
 use crate::error::{Error, Result};
 use crate::eval;
+use crate::faq::Faq;
 use crate::matcher::{Ablation, Decision, Matcher, Question, Reply};
 use crate::review;
 use crate::server::{self, AppState};
 use crate::store::{SqliteStore, Store, open_or_degraded};
+use crate::tabular;
 
 /// Prints a line to stdout. A closed pipe (`kotae eval … | head`) ends the
 /// process quietly, as Unix tools do, instead of panicking.
@@ -172,6 +174,28 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write FAQ entries from a CSV, TSV, Excel (.xlsx) or Markdown file into a FAQ
+    /// directory as `<name>.json`; ids are made from the questions where the file has
+    /// none. The directory is validated before the file is kept.
+    Import {
+        /// The file to import.
+        file: PathBuf,
+        /// The FAQ directory to write into [default: the --faq directory].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace `<name>.json` if it already exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write the FAQ's entries as CSV (UTF-8 with BOM) or an Excel workbook.
+    Export {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        /// Output file [default: standard output, CSV only].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Measure answer quality on a labelled JSONL file.
     Eval {
         /// JSONL file of {"question", "expected"} lines.
@@ -185,6 +209,15 @@ enum Command {
         #[arg(long = "without", value_name = "MECHANISM")]
         without: Vec<String>,
     },
+}
+
+/// Formats `kotae export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExportFormat {
+    /// Comma-separated values.
+    Csv,
+    /// An Excel workbook.
+    Xlsx,
 }
 
 /// Parses arguments, runs the command and returns the process exit code.
@@ -435,6 +468,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import { file, out, force } => {
+            let dir = out.unwrap_or_else(|| config.paths.faq.clone());
+            let written = import(&file, &dir, force)?;
+            say!("imported {} into {}", file.display(), written.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export { format, out } => {
+            let faq = Faq::load(&config.paths.faq)?;
+            match (format, out) {
+                (ExportFormat::Csv, None) => {
+                    tabular::write_csv(&faq.entries, &mut std::io::stdout())?
+                }
+                (ExportFormat::Csv, Some(path)) => {
+                    let mut file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+                    tabular::write_csv(&faq.entries, &mut file)?;
+                }
+                (ExportFormat::Xlsx, Some(path)) => tabular::write_xlsx(&faq.entries, &path)?,
+                (ExportFormat::Xlsx, None) => {
+                    return Err(Error::Config(
+                        "an Excel export needs --out FILE.xlsx".into(),
+                    ));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Eval {
             file: eval_file,
             json,
@@ -472,6 +530,39 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Writes the entries of `file` as `<dir>/<stem>.json`, keeping it only if the
+/// whole directory then loads as a valid FAQ.
+fn import(file: &Path, dir: &Path, force: bool) -> Result<PathBuf> {
+    let entries = tabular::read_entries(file)?;
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "imported".into());
+    let target = dir.join(format!("{stem}.json"));
+    if target.exists() && !force {
+        return Err(Error::Config(format!(
+            "{} exists; pass --force to replace it",
+            target.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let json = serde_json::to_string_pretty(&entries)
+        .map_err(|e| Error::Config(format!("cannot write JSON: {e}")))?;
+    let previous = std::fs::read(&target).ok();
+    // Written whole, then renamed: a reload never sees half a file.
+    let tmp = dir.join(format!(".{stem}.json.tmp"));
+    std::fs::write(&tmp, json).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))?;
+    if let Err(err) = Faq::load(dir) {
+        match previous {
+            Some(bytes) => std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?,
+            None => std::fs::remove_file(&target).map_err(|e| Error::io(&target, e))?,
+        }
+        return Err(err);
+    }
+    Ok(target)
 }
 
 fn parse_without(names: &[String]) -> Result<(Ablation, HashSet<Fold>)> {

@@ -4,7 +4,8 @@
 //!
 //! Layout of a FAQ directory (see the README for the full schema):
 //! - `*.json` — entry files, each a JSON array of [`Entry`]; every such file except
-//!   `responses.json` is read, in file-name order.
+//!   `responses.json` is read, in file-name order, together with
+//! - `*.csv`, `*.tsv` — entry tables with a header row ([`crate::tabular`]).
 //! - `responses.json` — optional [`Responses`].
 //! - `synonyms.txt` — optional synonym groups, one per line, comma-separated.
 //! - `userdict.csv` — optional lindera simple user dictionary (surface,pos,reading).
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::tabular;
 
 /// File name of the optional responses file.
 pub const RESPONSES_FILE: &str = "responses.json";
@@ -120,14 +122,27 @@ impl Faq {
         let mut entries = Vec::new();
         let mut responses = Responses::default();
 
-        let mut json_files: Vec<PathBuf> = std::fs::read_dir(dir)
+        let mut entry_files: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(|e| Error::io(dir, e))?
             .filter_map(|item| item.ok().map(|item| item.path()))
-            .filter(|path| path.extension().is_some_and(|ext| ext == "json") && path.is_file())
+            .filter(|path| is_entry_file(path) && path.is_file())
             .collect();
-        json_files.sort();
+        entry_files.sort();
 
-        for path in &json_files {
+        for path in &entry_files {
+            if matches!(
+                tabular::Format::of(path),
+                Some(tabular::Format::Csv | tabular::Format::Tsv)
+            ) {
+                let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+                hash_file(&mut hasher, path, &String::from_utf8_lossy(&bytes));
+                match tabular::read_entries(path) {
+                    Ok(parsed) => entries.extend(parsed.into_iter().map(|e| (path.clone(), e))),
+                    Err(Error::InvalidFaq(found)) => problems.extend(found),
+                    Err(other) => return Err(other),
+                }
+                continue;
+            }
             let text = read(path)?;
             hash_file(&mut hasher, path, &text);
             let name = file_name(path);
@@ -160,7 +175,7 @@ impl Faq {
         validate_responses(&responses, &dir.join(RESPONSES_FILE), &mut problems);
         if entries.is_empty() && problems.is_empty() {
             problems.push(format!(
-                "{}: no FAQ entries (expected *.json files holding arrays of entries)",
+                "{}: no FAQ entries (expected *.json files holding arrays of entries, or *.csv/*.tsv tables)",
                 dir.display()
             ));
         }
@@ -304,6 +319,19 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// Files of a FAQ directory that hold entries: JSON arrays, and CSV or TSV tables
+/// ([`crate::tabular`]) other than the user dictionary.
+fn is_entry_file(path: &Path) -> bool {
+    if file_name(path) == USERDICT_FILE {
+        return false;
+    }
+    path.extension().is_some_and(|ext| ext == "json")
+        || matches!(
+            tabular::Format::of(path),
+            Some(tabular::Format::Csv | tabular::Format::Tsv)
+        )
 }
 
 fn hash_file(hasher: &mut Sha256, path: &Path, text: &str) {

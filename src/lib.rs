@@ -21,6 +21,7 @@ pub mod redact;
 pub mod review;
 pub mod server;
 pub mod store;
+pub mod tabular;
 
 pub use error::{Error, Result};
 

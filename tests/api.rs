@@ -467,3 +467,30 @@ async fn search_snippets_mark_the_matches_and_escape_everything() {
         .unwrap();
     assert_eq!(filtered["results"].as_array().unwrap().len(), 0);
 }
+
+#[tokio::test]
+async fn every_page_asset_is_served_so_no_load_logs_a_404() {
+    let server = Server::start();
+    for path in [
+        "/",
+        "/staff",
+        "/widget.js",
+        "/widget.css",
+        "/staff.js",
+        "/staff.css",
+        "/favicon.ico",
+        "/favicon.svg",
+    ] {
+        let response = client().get(server.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+    }
+    let page = client()
+        .get(server.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"<link rel="icon" href="/favicon.svg""#));
+}

@@ -288,3 +288,95 @@ fn review_groups_unanswered_questions_with_candidates_and_feedback() {
         "{text}"
     );
 }
+
+/// Another organisation's FAQ as its FAQ tool exports it: Shift_JIS CSV with
+/// Japanese headers, alternates one per line in their cell.
+fn city_csv(dir: &std::path::Path) -> std::path::PathBuf {
+    let text = "質問,回答,言い換え,カテゴリ\r\n\
+        転入届はどこで出せますか,市民課の窓口か各支所で受け付けています。,\"引っ越してきたときの手続き\n住所を移す届け出\",届出\r\n\
+        図書館の本は何冊まで借りられますか,一人10冊まで、2週間借りられます。,本の貸出冊数,図書館\r\n";
+    let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+    let path = dir.join("city.csv");
+    std::fs::write(&path, &bytes).unwrap();
+    path
+}
+
+#[test]
+fn an_imported_spreadsheet_is_a_faq_kotae_answers_from() {
+    let work = tempfile::tempdir().unwrap();
+    let csv = city_csv(work.path());
+    let faq = work.path().join("faq");
+    let index = work.path().join("index");
+    let imported = run(&faq, &index, &["import", csv.to_str().unwrap()]);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    assert!(faq.join("city.json").is_file());
+    let asked = run(&faq, &index, &["ask", "転入届はどこで出せますか", "--json"]);
+    let reply: serde_json::Value = serde_json::from_slice(&asked.stdout).unwrap();
+    assert_eq!(reply["decision"], "answer", "{reply}");
+    // Exported as Excel and imported again: the same entries.
+    let xlsx = work.path().join("city.xlsx");
+    let exported = run(
+        &faq,
+        &index,
+        &[
+            "export",
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    let again = work.path().join("again");
+    let reimported = run(&again, &index, &["import", xlsx.to_str().unwrap()]);
+    assert!(
+        reimported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reimported.stderr)
+    );
+    let first: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(faq.join("city.json")).unwrap()).unwrap();
+    let second: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(again.join("city.json")).unwrap()).unwrap();
+    assert_eq!(first, second);
+}
+
+#[test]
+fn a_csv_file_in_the_faq_directory_is_served_like_json() {
+    let work = tempfile::tempdir().unwrap();
+    let faq = work.path().join("faq");
+    std::fs::create_dir(&faq).unwrap();
+    city_csv(&faq);
+    let asked = run(
+        &faq,
+        &work.path().join("index"),
+        &["ask", "図書館の本は何冊まで借りられますか", "--json"],
+    );
+    let reply: serde_json::Value = serde_json::from_slice(&asked.stdout).unwrap();
+    assert_eq!(reply["decision"], "answer", "{reply}");
+}
+
+#[test]
+fn an_import_error_names_the_file_row_and_column_and_writes_nothing() {
+    let work = tempfile::tempdir().unwrap();
+    let csv = work.path().join("broken.csv");
+    std::fs::write(&csv, "question,answer\n住民票は？,\n").unwrap();
+    let faq = work.path().join("faq");
+    let imported = run(
+        &faq,
+        &work.path().join("index"),
+        &["import", csv.to_str().unwrap()],
+    );
+    assert_eq!(imported.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&imported.stderr);
+    assert!(stderr.contains("broken.csv: row 2, column 2"), "{stderr}");
+    assert!(!faq.join("broken.json").exists());
+}

@@ -652,11 +652,7 @@ impl Matcher {
             }
         }
         let evidence: Vec<Evidence> = scored.iter().map(|s| s.evidence).collect();
-        let unknown_weight: f32 = concepts
-            .iter()
-            .filter(|c| !c.known)
-            .map(|c| c.weight)
-            .sum();
+        let unknown_weight: f32 = concepts.iter().filter(|c| !c.known).map(|c| c.weight).sum();
         let signals = evidence.first().map(|best| {
             let runner_up = evidence.get(1);
             Signals {

@@ -11,6 +11,7 @@ const WIDGET_CSS: &str = include_str!("../../web/widget.css");
 const STAFF_HTML: &str = include_str!("../../web/staff.html");
 const STAFF_JS: &str = include_str!("../../web/staff.js");
 const STAFF_CSS: &str = include_str!("../../web/staff.css");
+const FAVICON_SVG: &str = include_str!("../../web/favicon.svg");
 
 fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     (
@@ -50,4 +51,10 @@ pub async fn staff_js() -> impl IntoResponse {
 /// `GET /staff.css`: the console's styles.
 pub async fn staff_css() -> impl IntoResponse {
     asset("text/css; charset=utf-8", STAFF_CSS)
+}
+
+/// `GET /favicon.svg` (and `/favicon.ico`, which browsers ask for by themselves):
+/// the pages' icon, so that no page load logs a 404.
+pub async fn favicon() -> impl IntoResponse {
+    asset("image/svg+xml", FAVICON_SVG)
 }

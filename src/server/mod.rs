@@ -125,6 +125,8 @@ pub fn router(state: AppState) -> Router {
         .route("/staff", get(assets::staff_page))
         .route("/staff.js", get(assets::staff_js))
         .route("/staff.css", get(assets::staff_css))
+        .route("/favicon.svg", get(assets::favicon))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/readyz", get(api::readyz))
         .route("/metrics", get(api::metrics));
     if state.server.admin_token.is_some() {
