@@ -3,6 +3,8 @@
 # the same JSON and returns a fixed answer of the same size (examples/reference_server.rs).
 # Same load for both: wrk on loopback, a rotating mix of our tuning questions
 # (all of them), 16 and 64 connections, the server pinned to CPU 0 and wrk to CPU 1.
+# kotae runs with its defaults except the per-address limits (rate, concurrency),
+# which one load generator playing many members would hit.
 # Prints a markdown table and kotae's throughput as a share of the reference's.
 #   bash bench/http.sh [seconds per run, default 10]
 set -euo pipefail
@@ -46,7 +48,7 @@ for c in 16 64; do results+=("$(run reference http://127.0.0.1:18091 $c)"); done
 kill $ref; wait $ref 2>/dev/null || true
 
 KOTAE_LOG=warn taskset -c 0 target/release/kotae serve --addr 127.0.0.1:18092 --data "$work/data" \
-  --rate-limit-per-second 0 --max-concurrency 4096 >/dev/null &
+  --rate-limit-per-second 0 --max-concurrency 4096 --per-client-concurrency 4096 >/dev/null &
 kotae=$!
 wait_for http://127.0.0.1:18092
 for c in 16 64; do results+=("$(run kotae http://127.0.0.1:18092 $c)"); done

@@ -103,7 +103,7 @@ pub fn run(matcher: &Matcher, labelled: &[Labelled], top_k: usize) -> Result<Vec
     labelled
         .iter()
         .map(|item| {
-            let question = Question::new(&item.question, top_k, false, &limits)?;
+            let question = Question::new(&item.question, top_k, false, &limits)?.with_all_signals();
             let reply = matcher.ask(&question)?;
             Ok(outcome(item, &reply))
         })

@@ -13,8 +13,9 @@ use std::sync::Mutex;
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
+use crate::analysis::Analyzer;
 use crate::error::{Error, Result};
-use crate::redact::Redacted;
+use crate::redact::{Redacted, redact};
 
 /// A member's verdict on one answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -406,9 +407,38 @@ pub struct UnansweredQueue {
     dropped: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
+/// A question kotae did not answer, as the request leaves it: still as typed, held
+/// in memory only until the writer thread redacts it.
+pub struct Pending {
+    /// The question as typed.
+    pub question: String,
+    /// The analyzer that answered it (redaction finds names and places with it).
+    pub analyzer: Option<Analyzer>,
+    /// The decision taken.
+    pub decision: &'static str,
+    /// Its confidence.
+    pub confidence: f32,
+    /// Ids of the candidates offered, best first.
+    pub candidates: Vec<String>,
+}
+
+impl Pending {
+    /// The record to store: the question redacted.
+    fn redacted(self) -> Unanswered {
+        let question = redact(&self.question, self.analyzer.as_ref());
+        tracing::debug!(
+            question = question.as_str(),
+            decision = self.decision,
+            confidence = self.confidence,
+            "not answered"
+        );
+        Unanswered::new(question, self.decision, self.confidence, self.candidates)
+    }
+}
+
 /// What the writer thread receives.
 enum Message {
-    Record(Unanswered),
+    Record(Pending),
     /// Answered once every record queued before it is written.
     Flush(std::sync::mpsc::Sender<()>),
 }
@@ -434,8 +464,9 @@ impl UnansweredQueue {
         }
     }
 
-    /// Queues a record; false (and counted) when it had to be dropped.
-    pub fn push(&self, record: Unanswered) -> bool {
+    /// Queues a record, to be redacted and stored off the request path; false (and
+    /// counted) when it had to be dropped.
+    pub fn push(&self, record: Pending) -> bool {
         let sent = self.sender.try_send(Message::Record(record)).is_ok();
         if !sent {
             self.dropped
@@ -470,13 +501,13 @@ fn write_until_closed(store: &dyn Store, receiver: &std::sync::mpsc::Receiver<Me
                 // Let a batch gather: under load one wake-up per interval instead
                 // of one per record.
                 std::thread::sleep(GATHER);
-                batch.push(record);
+                batch.push(record.redacted());
             }
             Message::Flush(done) => flushes.push(done),
         }
         while batch.len() < BATCH {
             match receiver.try_recv() {
-                Ok(Message::Record(record)) => batch.push(record),
+                Ok(Message::Record(record)) => batch.push(record.redacted()),
                 Ok(Message::Flush(done)) => flushes.push(done),
                 Err(_) => break,
             }
@@ -499,7 +530,6 @@ fn store_error(path: &Path, err: rusqlite::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::redact::redact;
 
     #[test]
     fn feedback_is_stored_redacted() {
@@ -545,12 +575,13 @@ mod tests {
             std::sync::Arc::new(SqliteStore::open(dir.path()).unwrap());
         let queue = UnansweredQueue::start(store.clone(), 1024);
         for i in 0..100 {
-            assert!(queue.push(Unanswered::new(
-                redact(&format!("質問{i}"), None),
-                "fallback",
-                0.0,
-                vec![]
-            )));
+            assert!(queue.push(Pending {
+                question: format!("質問{i} 090-1234-5678"),
+                analyzer: None,
+                decision: "fallback",
+                confidence: 0.0,
+                candidates: vec![],
+            }));
         }
         let mut stored = 0;
         for _ in 0..100 {
@@ -562,6 +593,8 @@ mod tests {
         }
         assert_eq!(stored, 100);
         assert_eq!(queue.dropped(), 0);
+        let rows = store.unanswered().unwrap();
+        assert!(rows.iter().all(|r| !r.question.contains("1234-5678")));
     }
 
     #[test]

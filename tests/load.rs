@@ -55,7 +55,15 @@ async fn sustained_load_with_a_reload_in_the_middle_loses_nothing() {
     let faq = faq_copy();
     let server = Server::start_custom(
         faq.path(),
-        &["--rate-limit-per-second", "0", "--max-concurrency", "4096"],
+        // One load generator plays many members: the per-address limits are off.
+        &[
+            "--rate-limit-per-second",
+            "0",
+            "--max-concurrency",
+            "4096",
+            "--per-client-concurrency",
+            "4096",
+        ],
         &[("KOTAE_ADMIN_TOKEN", TOKEN), ("KOTAE_LOG", "warn")],
         Stdio::inherit(),
     );

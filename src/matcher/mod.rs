@@ -90,6 +90,7 @@ pub struct Question {
     text: String,
     top_k: usize,
     explain: bool,
+    signals: bool,
 }
 
 impl Question {
@@ -107,7 +108,15 @@ impl Question {
             text: text.to_string(),
             top_k: top_k.clamp(1, limits.max_top_k.max(1)),
             explain,
+            signals: false,
         })
+    }
+
+    /// Also measure the signals that only evaluation reads (the best candidate's
+    /// phrasing similarity where the decision does not need it): `kotae eval`.
+    pub fn with_all_signals(mut self) -> Question {
+        self.signals = true;
+        self
     }
 
     /// The question as typed.
@@ -609,9 +618,12 @@ impl Matcher {
             .filter(|s| s.evidence.complete && s.evidence.coverage >= decision::WHOLE)
             .count();
         for (rank, s) in scored.iter_mut().enumerate() {
-            // The best candidate's similarity is one of its signals; the decision
-            // reads it only where `needs_similarity` or the rivals rule says.
-            if !(question.explain || rank == 0) {
+            // Similarity can only change the decision for the best candidate, and
+            // only when the echo or rivals rule reads it; explain and eval show it.
+            let decides = rank == 0
+                && (decision::needs_similarity(&self.thresholds, &s.evidence)
+                    || rivals >= decision::RIVALS);
+            if !(question.explain || decides || (question.signals && rank == 0)) {
                 continue;
             }
             let id = &ranked[s.position].0;

@@ -15,8 +15,8 @@ use super::{AppState, middleware};
 use crate::error::{Error, QuestionProblem};
 use crate::faq::{Entry, Hotline};
 use crate::matcher::{Decision, Explain, Fallback, Question, Reply};
-use crate::redact::{Redacted, redact};
-use crate::store::{Feedback, Unanswered};
+use crate::redact::redact;
+use crate::store::{Feedback, Pending};
 
 /// `axum::Json` whose rejections answer in our error shape.
 #[derive(FromRequest)]
@@ -129,22 +129,22 @@ pub async fn ask(
     let reply = state.live.matcher().ask(&question)?;
     state.metrics.decision(reply.decision.as_str());
     if matches!(reply.decision, Decision::Clarify | Decision::Fallback) {
-        let redacted = redact(question.text(), Some(state.live.matcher().analyzer()));
-        record_unanswered(&state, redacted, &reply);
+        record_unanswered(&state, question.text(), &reply);
     }
     Ok(Json(reply.into()))
 }
 
-/// Keeps a question kotae could not answer for FAQ editors (`kotae review`),
-/// redacted, off the request path: a channel send to the background writer.
-fn record_unanswered(state: &AppState, question: Redacted, reply: &Reply) {
-    let record = Unanswered::new(
-        question,
-        reply.decision.as_str(),
-        reply.confidence,
-        reply.candidates.iter().map(|c| c.id.clone()).collect(),
-    );
-    tracing::debug!(question = record.question(), decision = %record.decision, confidence = record.confidence, "not answered");
+/// Keeps a question kotae could not answer for FAQ editors (`kotae review`): a
+/// channel send to the background writer, which redacts it before anything is
+/// stored or logged.
+fn record_unanswered(state: &AppState, question: &str, reply: &Reply) {
+    let record = Pending {
+        question: question.to_string(),
+        analyzer: Some(state.live.matcher().analyzer().clone()),
+        decision: reply.decision.as_str(),
+        confidence: reply.confidence,
+        candidates: reply.candidates.iter().map(|c| c.id.clone()).collect(),
+    };
     if !state.unanswered.push(record) {
         tracing::warn!("unanswered-question queue full: a record was dropped");
     }
