@@ -494,3 +494,39 @@ async fn every_page_asset_is_served_so_no_load_logs_a_404() {
         .unwrap();
     assert!(page.contains(r#"<link rel="icon" href="/favicon.svg""#));
 }
+
+async fn suggest(server: &Server, q: &str) -> (StatusCode, Value) {
+    let response = client()
+        .get(server.url("/api/suggest"))
+        .query(&[("q", q)])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn suggestions_follow_what_a_member_has_typed_so_far() {
+    let server = Server::start();
+    let (status, body) = suggest(&server, "クレジ").await;
+    assert_eq!(status, StatusCode::OK);
+    let suggestions = body["suggestions"].as_array().unwrap();
+    assert!(!suggestions.is_empty() && suggestions.len() <= 5, "{body}");
+    assert_eq!(suggestions[0]["id"], "credit-card", "{body}");
+    assert!(
+        suggestions[0]["question"]
+            .as_str()
+            .unwrap()
+            .contains("クレジットカード")
+    );
+    let (status, body) = suggest(&server, "  ").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["suggestions"], json!([]));
+    let response = client()
+        .get(server.url("/api/suggest?q=%E5%8F%A3%E5%BA%A7&limit=99"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -366,3 +366,62 @@ async fn hostile_answer_markup_is_shown_as_plain_text() {
     assert_ne!(client.title().await.unwrap(), "pwned");
     browser.close().await;
 }
+
+#[tokio::test]
+async fn suggestions_appear_after_ime_composition_and_are_chosen_by_keyboard() {
+    let server = Server::start();
+    let browser = Browser::start(390, 844).await;
+    let client = browser.client();
+    client.goto(&server.url("/")).await.unwrap();
+    let input = wait_for(client, ".kotae-input").await;
+    // While the IME composes, the text is not what the member means yet.
+    client
+        .execute(
+            r#"const input = document.querySelector('.kotae-input');
+               input.dispatchEvent(new CompositionEvent('compositionstart', {data: ''}));
+               input.value = 'くれじ';
+               input.dispatchEvent(new InputEvent('input', {isComposing: true, data: 'くれじ', inputType: 'insertCompositionText'}));"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let list = client
+        .find(Locator::Css(".kotae-suggestions"))
+        .await
+        .unwrap();
+    assert!(
+        !list.is_displayed().await.unwrap(),
+        "no suggestions while composing"
+    );
+    client
+        .execute(
+            r#"const input = document.querySelector('.kotae-input');
+               input.value = 'クレジ';
+               input.dispatchEvent(new CompositionEvent('compositionend', {data: 'クレジ'}));"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    let first = wait_for(client, ".kotae-suggestion").await;
+    assert!(first.text().await.unwrap().contains("クレジットカード"));
+    assert_eq!(list.attr("role").await.unwrap().as_deref(), Some("listbox"));
+    assert_eq!(
+        input.attr("aria-expanded").await.unwrap().as_deref(),
+        Some("true")
+    );
+    // ArrowDown selects the first suggestion; Enter asks it.
+    input.send_keys("\u{E015}").await.unwrap();
+    assert_eq!(
+        first.attr("aria-selected").await.unwrap().as_deref(),
+        Some("true")
+    );
+    input.send_keys("\u{E007}").await.unwrap();
+    let answer = wait_for(client, ".kotae-answer .kotae-text").await;
+    assert_eq!(
+        answer.text().await.unwrap(),
+        "ならコープではクレジットカードの情報は保持しておりません。"
+    );
+    assert!(!list.is_displayed().await.unwrap());
+    browser.close().await;
+}

@@ -64,12 +64,23 @@
   input.placeholder = "ご質問を入力してください（Enterで送信、Shift+Enterで改行）";
   var send = el("button", "kotae-send", "送信");
   send.type = "submit";
+  // Official questions matching what is typed, as a listbox the input controls.
+  var suggestions = el("ul", "kotae-suggestions");
+  suggestions.id = uid + "-suggestions";
+  suggestions.setAttribute("role", "listbox");
+  suggestions.setAttribute("aria-label", "よくある質問の候補");
+  suggestions.hidden = true;
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-controls", suggestions.id);
+  input.setAttribute("aria-expanded", "false");
   form.appendChild(label);
   form.appendChild(input);
   form.appendChild(send);
 
   panel.appendChild(header);
   panel.appendChild(log);
+  panel.appendChild(suggestions);
   panel.appendChild(form);
   root.appendChild(panel);
   root.appendChild(launcher);
@@ -243,18 +254,103 @@
     var question = input.value.trim();
     if (!question) { return; }
     input.value = "";
+    cancelSuggestions();
     ask(question, true);
   });
+
+  // Suggestions: fetched after the member pauses typing, never while an IME is
+  // composing (the text is not what they mean yet), and only the latest answer is
+  // shown. Arrow keys move through them, Enter or a click asks the chosen one.
+  var active = -1;
+  var latest = 0;
+  var timer = null;
+  function options() { return suggestions.querySelectorAll("[role=option]"); }
+  function hideSuggestions() {
+    suggestions.hidden = true;
+    suggestions.textContent = "";
+    active = -1;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+  function highlight(index) {
+    var items = options();
+    if (!items.length) { return; }
+    active = (index + items.length) % items.length;
+    Array.prototype.forEach.call(items, function (item, i) {
+      item.setAttribute("aria-selected", i === active ? "true" : "false");
+    });
+    input.setAttribute("aria-activedescendant", items[active].id);
+  }
+  function cancelSuggestions() {
+    clearTimeout(timer);
+    latest++;
+    hideSuggestions();
+  }
+  function choose(question) {
+    input.value = "";
+    cancelSuggestions();
+    ask(question, true);
+  }
+  function showSuggestions(list) {
+    hideSuggestions();
+    if (!list.length) { return; }
+    list.forEach(function (suggestion, i) {
+      var item = el("li", "kotae-suggestion", suggestion.question);
+      item.id = uid + "-suggestion-" + i;
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", "false");
+      // mousedown, not click: it fires before the input loses focus.
+      item.addEventListener("mousedown", function (event) {
+        event.preventDefault();
+        choose(suggestion.question);
+      });
+      suggestions.appendChild(item);
+    });
+    suggestions.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+  }
+  function fetchSuggestions() {
+    var text = input.value.trim();
+    var ticket = ++latest;
+    if (!text) { hideSuggestions(); return; }
+    request("/api/suggest?q=" + encodeURIComponent(text)).then(function (body) {
+      if (ticket === latest && !composing) { showSuggestions(body.suggestions || []); }
+    }, function () { if (ticket === latest) { hideSuggestions(); } });
+  }
+  function suggestSoon() {
+    clearTimeout(timer);
+    timer = setTimeout(fetchSuggestions, 150);
+  }
 
   // Enter sends, but never while an IME is composing Japanese text: the Enter that
   // confirms a conversion must not send a half-typed question.
   var composing = false;
-  input.addEventListener("compositionstart", function () { composing = true; });
-  input.addEventListener("compositionend", function () { composing = false; });
+  input.addEventListener("compositionstart", function () { composing = true; clearTimeout(timer); });
+  input.addEventListener("compositionend", function () { composing = false; suggestSoon(); });
+  input.addEventListener("input", function (event) {
+    if (event.isComposing || composing) { return; }
+    suggestSoon();
+  });
+  input.addEventListener("blur", function () { setTimeout(hideSuggestions, 150); });
   input.addEventListener("keydown", function (event) {
-    if (event.key !== "Enter" || event.shiftKey) { return; }
     if (event.isComposing || event.keyCode === 229 || composing) { return; }
+    var open = !suggestions.hidden;
+    if (open && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      event.preventDefault();
+      highlight(active + (event.key === "ArrowDown" ? 1 : -1));
+      return;
+    }
+    if (open && event.key === "Escape") {
+      event.stopPropagation();
+      hideSuggestions();
+      return;
+    }
+    if (event.key !== "Enter" || event.shiftKey) { return; }
     event.preventDefault();
+    if (open && active >= 0) {
+      choose(options()[active].textContent);
+      return;
+    }
     if (typeof form.requestSubmit === "function") { form.requestSubmit(); } else { send.click(); }
   });
 

@@ -732,6 +732,25 @@ impl Matcher {
         })
     }
 
+    /// Official questions that match what a member has typed so far (a fragment
+    /// like `クレジ` included), best first: the widget's suggestions. No decision,
+    /// no snippets, so it is cheap enough for every keystroke.
+    pub fn suggest(&self, text: &str, limit: usize) -> Result<Vec<(String, String)>> {
+        let analysis = self.analyzer.analyze(text)?;
+        let concepts = self.concepts(&analysis)?;
+        let clauses = self.clauses(&analysis, &concepts, true);
+        let mut suggestions = Vec::new();
+        for (id, _, _) in self
+            .retrieve(&Self::query(&clauses))?
+            .into_iter()
+            .take(limit)
+        {
+            let question = self.entry(&id)?.question.clone();
+            suggestions.push((id, question));
+        }
+        Ok(suggestions)
+    }
+
     /// Ranks entries for staff search; no decision, no thresholds.
     pub fn search(&self, text: &str, limit: usize, category: Option<&str>) -> Result<Vec<Hit>> {
         let analysis = self.analyzer.analyze(text)?;

@@ -208,6 +208,57 @@ pub async fn search(
     }))
 }
 
+/// `GET /api/suggest` parameters.
+#[derive(Debug, Deserialize)]
+pub struct SuggestParams {
+    /// What the member has typed so far.
+    pub q: String,
+    /// Most suggestions (1..=10, default 5).
+    pub limit: Option<usize>,
+}
+
+/// One suggested official question.
+#[derive(Debug, Serialize)]
+pub struct Suggestion {
+    id: String,
+    question: String,
+}
+
+/// `GET /api/suggest` response.
+#[derive(Debug, Serialize)]
+pub struct SuggestResponse {
+    suggestions: Vec<Suggestion>,
+}
+
+/// Official questions matching what a member is typing. An empty or blank text
+/// gets no suggestions rather than an error: it is what a member has typed so far.
+pub async fn suggest(
+    State(state): State<AppState>,
+    AppQuery(params): AppQuery<SuggestParams>,
+) -> Result<Json<SuggestResponse>, ApiError> {
+    let limit = params.limit.unwrap_or(5);
+    if !(1..=10).contains(&limit) {
+        return Err(ApiError::invalid(
+            "invalid_limit",
+            "limit must be between 1 and 10",
+        ));
+    }
+    if params.q.trim().is_empty() {
+        return Ok(Json(SuggestResponse {
+            suggestions: Vec::new(),
+        }));
+    }
+    let question = Question::new(&params.q, limit, false, &state.limits)?;
+    let suggestions = state
+        .live
+        .matcher()
+        .suggest(question.text(), limit)?
+        .into_iter()
+        .map(|(id, question)| Suggestion { id, question })
+        .collect();
+    Ok(Json(SuggestResponse { suggestions }))
+}
+
 /// `POST /api/feedback` body.
 #[derive(Debug, Deserialize)]
 pub struct FeedbackRequest {

@@ -114,6 +114,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/ask", post(api::ask))
         .route("/search", get(api::search))
+        .route("/suggest", get(api::suggest))
         .route("/faq", get(api::faq))
         .route("/faq/{id}", get(api::faq_entry))
         .route("/feedback", post(api::feedback));
