@@ -71,6 +71,59 @@ async fn idle_connections_beyond_the_cap_do_not_lock_members_out() {
 }
 
 #[tokio::test]
+async fn idle_connections_beyond_the_open_file_limit_do_not_lock_members_out() {
+    let server = common::Server::start_with_file_limit(
+        &shipped_faq(),
+        &["--header-timeout-ms", "1000"],
+        256,
+    );
+    let mut idle = Vec::new();
+    for _ in 0..300 {
+        idle.push(TcpStream::connect(address(&server)).await.unwrap());
+    }
+    let (status, reply) = ask(&server, "クレジットカードの情報は大丈夫ですか").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(reply["answer"]["id"], "credit-card");
+}
+
+/// Sends raw bytes and returns the raw response.
+async fn raw(server: &Server, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(address(server)).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut response = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut response)).await;
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+#[tokio::test]
+async fn heads_hyper_cannot_parse_get_the_json_error_contract() {
+    let server = Server::start();
+    let nul = raw(
+        &server,
+        b"GET /healthz HTTP/1.1\r\nhost: x\r\nx-a: b\0c\r\n\r\n",
+    )
+    .await;
+    assert!(nul.starts_with("HTTP/1.1 400"), "{nul}");
+    assert!(
+        nul.contains("application/json") && nul.contains(r#""code":"invalid_header""#),
+        "{nul}"
+    );
+    let mut huge = b"GET /healthz HTTP/1.1\r\nhost: x\r\nx-big: ".to_vec();
+    huge.extend(std::iter::repeat_n(b'a', 1024 * 1024));
+    huge.extend_from_slice(b"\r\n\r\n");
+    let big = raw(&server, &huge).await;
+    assert!(
+        big.starts_with("HTTP/1.1 431"),
+        "{}",
+        &big[..big.len().min(200)]
+    );
+    assert!(big.contains(r#""code":"headers_too_large""#));
+    // The server keeps answering.
+    let (status, _) = ask(&server, "クレジットカードの情報は大丈夫ですか").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn slow_bodies_from_a_few_addresses_leave_room_for_members() {
     let server = Server::start_with_args(
         &shipped_faq(),
@@ -81,10 +134,10 @@ async fn slow_bodies_from_a_few_addresses_leave_room_for_members() {
             "0",
         ],
     );
-    // Twelve clients each start 30 requests whose bodies never finish.
+    // Twelve clients each start 50 requests whose bodies never finish.
     let mut slow = Vec::new();
     for client_number in 0..12u8 {
-        for _ in 0..30 {
+        for _ in 0..50 {
             let mut stream = connect_from(&server, [127, 0, 1, client_number + 1]).await;
             stream
                 .write_all(
@@ -392,4 +445,43 @@ async fn wrong_admin_tokens_are_rate_limited() {
         limited |= status == StatusCode::TOO_MANY_REQUESTS;
     }
     assert!(limited);
+}
+
+#[tokio::test]
+async fn dictionary_files_truncated_while_serving_do_not_stop_the_answers() {
+    // A private copy of the compiled dictionary, damaged while kotae serves.
+    let dictionary = tempfile::tempdir().unwrap();
+    let shared = common::dictionary_cache();
+    let compiled = std::fs::read_dir(&shared)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .unwrap();
+    let copy = dictionary.path().join(compiled.file_name().unwrap());
+    std::fs::create_dir(&copy).unwrap();
+    for item in std::fs::read_dir(&compiled).unwrap().flatten() {
+        std::fs::copy(item.path(), copy.join(item.file_name())).unwrap();
+    }
+    let dict_dir = dictionary.path().to_string_lossy().into_owned();
+    let mut server = Server::start_custom(
+        &shipped_faq(),
+        &[],
+        &[("KOTAE_DICT_DIR", dict_dir.as_str())],
+        Stdio::null(),
+    );
+    for item in std::fs::read_dir(&copy).unwrap().flatten() {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(item.path())
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+    }
+    for _ in 0..3 {
+        let (status, reply) = ask(&server, "クレジットカードの情報は大丈夫ですか").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(reply["answer"]["id"], "credit-card");
+    }
+    assert!(server.is_running());
 }

@@ -6,7 +6,8 @@
 //! holds its connection (and a file descriptor) forever. This loop drives hyper
 //! directly with a timer and a semaphore of connection permits; when the permits
 //! run out, new clients wait in the listen backlog instead of making the process
-//! run out of file descriptors.
+//! run out of file descriptors. The first request head of each connection is read
+//! and checked by [`super::head`] before hyper gets it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +23,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
+use super::head::{self, Head};
 use crate::config::ServerConfig;
 
 /// File descriptors kept free for the index, the database and the logs.
@@ -41,10 +43,11 @@ pub async fn accept_loop(
     // HTTP/1.1 only: detecting HTTP/2 reads the first bytes without any timeout,
     // so a client that connects and sends nothing would never be closed. (A
     // reverse proxy in front can still speak HTTP/2 to members.)
+    let header_timeout = Duration::from_millis(server.header_timeout_ms);
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_millis(server.header_timeout_ms));
+        .header_read_timeout(header_timeout);
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -73,11 +76,16 @@ pub async fn accept_loop(
                 request.map(axum::body::Body::new)
             },
         ));
-        let connection = builder.serve_connection(TokioIo::new(stream), service);
-        let connection = graceful.watch(connection);
+        let builder = builder.clone();
+        let watcher = graceful.watcher();
         tokio::spawn(async move {
-            if let Err(err) = connection.await {
-                tracing::debug!(error = %err, "connection ended with an error");
+            // The first head is checked here, so that what hyper would refuse with
+            // an empty body gets kotae's JSON error instead.
+            if let Head::Ready(stream) = head::first_head(stream, header_timeout).await {
+                let connection = builder.serve_connection(TokioIo::new(stream), service);
+                if let Err(err) = watcher.watch(connection).await {
+                    tracing::debug!(error = %err, "connection ended with an error");
+                }
             }
             drop(permit);
         });

@@ -9,6 +9,7 @@ pub mod api;
 pub mod assets;
 pub mod connections;
 pub mod error;
+pub mod head;
 pub mod metrics;
 pub mod middleware;
 pub mod reload;

@@ -109,8 +109,32 @@ impl Server {
         env: &[(&str, &str)],
         stderr: Stdio,
     ) -> Server {
+        Self::spawn(kotae(), faq, data, args, env, stderr)
+    }
+
+    /// Starts the server with at most `files` open file descriptors (`prlimit`).
+    pub fn start_with_file_limit(faq: &Path, args: &[&str], files: u32) -> Server {
+        let mut command = Command::new("prlimit");
+        command
+            .arg(format!("--nofile={files}:{files}"))
+            .arg("--")
+            .arg(env!("CARGO_BIN_EXE_kotae"))
+            .env("KOTAE_DICT_DIR", dictionary_cache())
+            .env("KOTAE_LOG", "warn");
+        let data = tempfile::tempdir().expect("temp dir");
+        Self::spawn(command, faq, data, args, &[], Stdio::inherit())
+    }
+
+    fn spawn(
+        mut command: Command,
+        faq: &Path,
+        data: tempfile::TempDir,
+        args: &[&str],
+        env: &[(&str, &str)],
+        stderr: Stdio,
+    ) -> Server {
         let index = tempfile::tempdir().expect("temp dir");
-        let mut child = kotae()
+        let mut child = command
             .envs(env.iter().copied())
             .arg("--faq")
             .arg(faq)
