@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::analysis::{FieldKind, fold::Fold};
-use crate::config::{Config, FileConfig, Limits, LogFormat, Paths, ServerConfig};
+use crate::config::{Config, FileConfig, Limits, LogFormat, Paths, ServerConfig, StaffMember};
 use crate::error::{Error, Result};
 use crate::eval;
 use crate::faq::Faq;
@@ -331,6 +331,11 @@ fn server_config(args: &ServeArgs, file: &FileConfig) -> Result<ServerConfig> {
             .retention_days
             .or(file.retention_days)
             .unwrap_or(defaults.retention_days),
+        // Like the admin token: from the environment or the file, never a flag.
+        staff: match std::env::var("KOTAE_STAFF").ok().filter(|s| !s.is_empty()) {
+            Some(list) => StaffMember::parse_list(&list)?,
+            None => file.staff.unwrap_or_default(),
+        },
     };
     config.validate()?;
     Ok(config)

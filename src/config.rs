@@ -174,6 +174,38 @@ pub struct ServerConfig {
     /// Feedback and unanswered questions older than this many days are deleted;
     /// 0 keeps them until deleted by hand.
     pub retention_days: u32,
+    /// FAQ editors who may use the review console, each with a bearer token;
+    /// none: the review routes do not exist.
+    pub staff: Vec<StaffMember>,
+}
+
+/// One FAQ editor allowed into the review console.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffMember {
+    /// Who it is, as the audit trail records it.
+    pub name: String,
+    /// The bearer token they log in with (at least 16 characters).
+    pub token: String,
+}
+
+impl StaffMember {
+    /// Parses `name:token,name:token` (the `KOTAE_STAFF` environment variable).
+    pub fn parse_list(text: &str) -> Result<Vec<StaffMember>> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(|item| {
+                let (name, token) = item.split_once(':').ok_or_else(|| {
+                    Error::Config("KOTAE_STAFF: expected name:token, comma-separated".into())
+                })?;
+                Ok(StaffMember {
+                    name: name.trim().to_string(),
+                    token: token.trim().to_string(),
+                })
+            })
+            .collect()
+    }
 }
 
 impl Default for ServerConfig {
@@ -194,6 +226,7 @@ impl Default for ServerConfig {
             header_timeout_ms: 10_000,
             per_client_concurrency: 16,
             retention_days: 90,
+            staff: Vec::new(),
         }
     }
 }
@@ -235,6 +268,13 @@ impl ServerConfig {
                 1,
                 1_000_000,
             )?;
+        }
+        for member in &self.staff {
+            if member.name.is_empty() || member.token.len() < 16 {
+                return Err(Error::Config(
+                    "each staff member needs a name and a token of at least 16 characters".into(),
+                ));
+            }
         }
         if self.admin_token.as_ref().is_some_and(|t| t.len() < 16) {
             return Err(Error::Config(
@@ -309,6 +349,8 @@ pub struct FileServer {
     pub per_client_concurrency: Option<usize>,
     /// See [`ServerConfig::retention_days`].
     pub retention_days: Option<u32>,
+    /// See [`ServerConfig::staff`].
+    pub staff: Option<Vec<StaffMember>>,
 }
 
 impl FileConfig {

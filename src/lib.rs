@@ -12,6 +12,7 @@ pub mod checksum;
 pub mod cli;
 pub mod config;
 pub mod dictionary;
+pub mod editor;
 pub mod error;
 pub mod eval;
 pub mod faq;

@@ -108,6 +108,20 @@ pub struct StoredFeedback {
     pub question: Option<String>,
 }
 
+/// A change an editor made from the review console: who added which phrasing to
+/// which entry. The phrasing is redacted, like every member text it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    /// When (UTC); empty until stored.
+    pub at: String,
+    /// The editor's name.
+    pub who: String,
+    /// The entry changed.
+    pub entry_id: String,
+    /// The alternate added.
+    pub phrasing: String,
+}
+
 /// Where feedback goes.
 pub trait Store: Send + Sync {
     /// Records one piece of feedback.
@@ -131,6 +145,10 @@ pub trait Store: Send + Sync {
     fn checkpoint(&self) -> Result<()>;
     /// Whether the store can take writes; `Err` says why not.
     fn health(&self) -> std::result::Result<(), String>;
+    /// Records an editor's change (the audit trail of the review console).
+    fn record_edit(&self, edit: &Edit) -> Result<()>;
+    /// Every recorded change, newest first.
+    fn edits(&self) -> Result<Vec<Edit>>;
 }
 
 /// A store that takes nothing: what kotae serves with when the database cannot be
@@ -174,6 +192,12 @@ impl Store for UnavailableStore {
     }
     fn health(&self) -> std::result::Result<(), String> {
         Err(self.reason.clone())
+    }
+    fn record_edit(&self, _: &Edit) -> Result<()> {
+        self.refuse()
+    }
+    fn edits(&self) -> Result<Vec<Edit>> {
+        self.refuse()
     }
 }
 
@@ -242,6 +266,13 @@ impl SqliteStore {
                      entry_id TEXT NOT NULL,
                      helpful INTEGER NOT NULL,
                      question TEXT
+                 );
+                 CREATE TABLE IF NOT EXISTS edits (
+                     id INTEGER PRIMARY KEY,
+                     at TEXT NOT NULL DEFAULT (datetime('now')),
+                     who TEXT NOT NULL,
+                     entry_id TEXT NOT NULL,
+                     phrasing TEXT NOT NULL
                  );
                  CREATE TABLE IF NOT EXISTS unanswered (
                      id INTEGER PRIMARY KEY,
@@ -365,6 +396,36 @@ impl Store for SqliteStore {
 
     fn health(&self) -> std::result::Result<(), String> {
         self.verify_file().map_err(|e| e.to_string())
+    }
+
+    fn record_edit(&self, edit: &Edit) -> Result<()> {
+        self.verify_file()?;
+        self.connection()?
+            .execute(
+                "INSERT INTO edits (who, entry_id, phrasing) VALUES (?1, ?2, ?3)",
+                params![edit.who, edit.entry_id, edit.phrasing],
+            )
+            .map(|_| ())
+            .map_err(|e| store_error(&self.path, e))
+    }
+
+    fn edits(&self) -> Result<Vec<Edit>> {
+        let connection = self.connection()?;
+        let mut statement = connection
+            .prepare("SELECT at, who, entry_id, phrasing FROM edits ORDER BY id DESC")
+            .map_err(|e| store_error(&self.path, e))?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok(Edit {
+                    at: row.get(0)?,
+                    who: row.get(1)?,
+                    entry_id: row.get(2)?,
+                    phrasing: row.get(3)?,
+                })
+            })
+            .map_err(|e| store_error(&self.path, e))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(|e| store_error(&self.path, e))
     }
 
     fn unanswered(&self) -> Result<Vec<StoredUnanswered>> {

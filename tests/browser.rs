@@ -425,3 +425,64 @@ async fn suggestions_appear_after_ime_composition_and_are_chosen_by_keyboard() {
     assert!(!list.is_displayed().await.unwrap());
     browser.close().await;
 }
+
+#[tokio::test]
+async fn an_editor_logs_in_and_adds_a_members_question_as_an_alternate() {
+    const TOKEN: &str = "review-token-0123456789";
+    const QUESTION: &str = "担当者と直接話がしたいです";
+    let faq = common::faq_copy();
+    let server = Server::start_custom(
+        faq.path(),
+        &[],
+        &[("KOTAE_STAFF", "editor:review-token-0123456789")],
+        Stdio::inherit(),
+    );
+    let ask = || async {
+        common::client()
+            .post(server.url("/api/ask"))
+            .json(&json!({ "question": QUESTION }))
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    };
+    assert_ne!(ask().await["decision"], "answer");
+    // The unanswered question is written off the request path.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let browser = Browser::start(1280, 900).await;
+    let client = browser.client();
+    client.goto(&server.url("/staff/review")).await.unwrap();
+    let token = wait_for(client, "#token").await;
+    token.send_keys(TOKEN).await.unwrap();
+    token.send_keys("\u{E007}").await.unwrap();
+    let example = wait_for(client, ".review-example .review-text").await;
+    assert_eq!(example.text().await.unwrap(), QUESTION);
+    let picker = wait_for(client, ".review-example select").await;
+    picker.select_by_value("contact").await.unwrap();
+    wait_for(client, ".review-example .review-add")
+        .await
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//p[@id='status' and contains(., '再読み込みしました')]",
+        ))
+        .await
+        .unwrap();
+    wait_for(client, "#edits li").await;
+    std::fs::create_dir_all(docs()).unwrap();
+    std::fs::write(
+        docs().join("review.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    let reply = ask().await;
+    assert_eq!(reply["decision"], "answer", "{reply}");
+    assert_eq!(reply["answer"]["id"], "contact");
+    browser.close().await;
+}

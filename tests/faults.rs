@@ -195,17 +195,6 @@ async fn feedback(server: &Server) -> (StatusCode, Value) {
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn readyz(server: &Server) -> Value {
-    client()
-        .get(server.url("/readyz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn feedback_into_a_truncated_database_is_refused_not_acknowledged() {
     let server = Server::start();
@@ -220,7 +209,7 @@ async fn feedback_into_a_truncated_database_is_refused_not_acknowledged() {
     let (status, body) = feedback(&server).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["error"]["code"], "store_unavailable");
-    assert_eq!(readyz(&server).await["store"], "degraded");
+    assert_eq!(common::readyz(&server).await["store"], "degraded");
     let (status, reply) = ask(&server, "クレジットカードの情報は大丈夫ですか").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(reply["answer"]["id"], "credit-card");
@@ -236,7 +225,7 @@ async fn a_damaged_database_still_lets_kotae_answer() {
     assert_eq!(reply["answer"]["id"], "credit-card");
     let (status, body) = feedback(&server).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
-    let ready = readyz(&server).await;
+    let ready = common::readyz(&server).await;
     assert_eq!(ready["status"], "ready");
     assert_eq!(ready["store"], "degraded");
     assert!(!ready.to_string().contains('/'), "no path in {ready}");

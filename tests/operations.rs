@@ -36,22 +36,11 @@ async fn reload(server: &Server, token: Option<&str>) -> (StatusCode, Value) {
     (status, response.json().await.unwrap())
 }
 
-async fn readyz(server: &Server) -> Value {
-    client()
-        .get(server.url("/readyz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 /// Polls `/readyz` (up to 10 s) until the server serves `entries` entries.
 async fn wait_for_entries(server: &Server, entries: u64) -> Value {
     let mut seen = Value::Null;
     for _ in 0..40 {
-        seen = readyz(server).await["entries"].clone();
+        seen = common::readyz(server).await["entries"].clone();
         if seen == entries {
             break;
         }
@@ -94,7 +83,7 @@ async fn admin_reload_needs_the_token_and_swaps_in_the_new_faq() {
     let reply = ask(&server, "お店は何時まで開いていますか").await;
     assert_eq!(reply["answer"]["id"], "store-hours", "{reply}");
 
-    let ready = readyz(&server).await;
+    let ready = common::readyz(&server).await;
     assert_eq!(ready["entries"], 12);
     assert_eq!(ready["reloads"]["count"], 1);
     assert!(ready["reloads"]["last_success"].is_u64());
@@ -121,7 +110,7 @@ async fn an_invalid_faq_is_refused_and_the_old_one_keeps_serving() {
     );
     let reply = ask(&server, "クレジットカードの情報は大丈夫ですか").await;
     assert_eq!(reply["answer"]["id"], "credit-card");
-    let ready = readyz(&server).await;
+    let ready = common::readyz(&server).await;
     assert_eq!(ready["reloads"]["failures"], 1);
     // Readiness is public: the kind of failure, never the detail or a path (the
     // detail went to the admin above and to the log).

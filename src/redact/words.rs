@@ -225,6 +225,15 @@ fn self_statement_start(words: &[Word<'_>], at: usize) -> Option<usize> {
     if start == at {
         // A message that opens with one plain kanji noun and です (`桑原です。`):
         // a surname the dictionary knows as a common word.
+        // `090-…の山田です`, `奈良市の山田です`: a phone number or a place, then the
+        // name the dictionary reads as a common word.
+        let after_contact = at >= 3
+            && words[at - 2].surface() == "の"
+            && (is_number(&words[at - 3]) || words[at - 3].pos(2) == "地域")
+            && is_plain_kanji_noun(&words[at - 1]);
+        if after_contact {
+            return Some(at - 1);
+        }
         let plain = at == 1 && is_plain_kanji_noun(&words[0]);
         let opener = plain || (at <= 4 && words[..at].iter().all(is_name_part_at_start));
         return (opener && ends_sentence(words.get(at + 1))).then_some(0);

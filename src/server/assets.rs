@@ -12,6 +12,8 @@ const STAFF_HTML: &str = include_str!("../../web/staff.html");
 const STAFF_JS: &str = include_str!("../../web/staff.js");
 const STAFF_CSS: &str = include_str!("../../web/staff.css");
 const FAVICON_SVG: &str = include_str!("../../web/favicon.svg");
+const REVIEW_HTML: &str = include_str!("../../web/review.html");
+const REVIEW_JS: &str = include_str!("../../web/review.js");
 
 fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     (
@@ -57,4 +59,15 @@ pub async fn staff_css() -> impl IntoResponse {
 /// the pages' icon, so that no page load logs a 404.
 pub async fn favicon() -> impl IntoResponse {
     asset("image/svg+xml", FAVICON_SVG)
+}
+
+/// `GET /staff/review`: the FAQ editors' review console (its data needs a staff
+/// token; the page itself holds none).
+pub async fn review_page() -> impl IntoResponse {
+    asset("text/html; charset=utf-8", REVIEW_HTML)
+}
+
+/// `GET /review.js`: the review console's script.
+pub async fn review_js() -> impl IntoResponse {
+    asset("text/javascript; charset=utf-8", REVIEW_JS)
 }

@@ -13,6 +13,7 @@ pub mod head;
 pub mod metrics;
 pub mod middleware;
 pub mod reload;
+pub mod staff;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -112,13 +113,19 @@ pub fn router(state: AppState) -> Router {
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::CONTENT_TYPE])
         .max_age(Duration::from_secs(600));
-    let api = Router::new()
+    let mut api = Router::new()
         .route("/ask", post(api::ask))
         .route("/search", get(api::search))
         .route("/suggest", get(api::suggest))
         .route("/faq", get(api::faq))
         .route("/faq/{id}", get(api::faq_entry))
         .route("/feedback", post(api::feedback));
+    if !state.server.staff.is_empty() {
+        // Member text, even redacted, is never public: without staff, no route.
+        api = api
+            .route("/staff/review", get(staff::review))
+            .route("/staff/alternates", post(staff::add_alternate));
+    }
     let mut router = Router::new()
         .nest("/api", api)
         .route("/", get(assets::demo_page))
@@ -127,6 +134,8 @@ pub fn router(state: AppState) -> Router {
         .route("/staff", get(assets::staff_page))
         .route("/staff.js", get(assets::staff_js))
         .route("/staff.css", get(assets::staff_css))
+        .route("/staff/review", get(assets::review_page))
+        .route("/review.js", get(assets::review_js))
         .route("/favicon.svg", get(assets::favicon))
         .route("/favicon.ico", get(assets::favicon))
         .route("/readyz", get(api::readyz))

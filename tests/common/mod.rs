@@ -10,7 +10,12 @@ use std::time::Duration;
 
 /// The `kotae` binary under test.
 pub fn kotae() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_kotae"));
+    with_test_environment(Command::new(env!("CARGO_BIN_EXE_kotae")))
+}
+
+/// The environment every test run of kotae gets: the shared dictionary, quiet logs,
+/// nothing inherited that would point it elsewhere.
+fn with_test_environment(mut command: Command) -> Command {
     command
         .env("KOTAE_DICT_DIR", dictionary_cache())
         .env_remove("KOTAE_FAQ")
@@ -118,9 +123,8 @@ impl Server {
         command
             .arg(format!("--nofile={files}:{files}"))
             .arg("--")
-            .arg(env!("CARGO_BIN_EXE_kotae"))
-            .env("KOTAE_DICT_DIR", dictionary_cache())
-            .env("KOTAE_LOG", "warn");
+            .arg(env!("CARGO_BIN_EXE_kotae"));
+        let command = with_test_environment(command);
         let data = tempfile::tempdir().expect("temp dir");
         Self::spawn(command, faq, data, args, &[], Stdio::inherit())
     }
@@ -249,6 +253,18 @@ pub fn client() -> reqwest::Client {
         .timeout(Duration::from_secs(30))
         .build()
         .expect("client")
+}
+
+/// `GET /readyz` as JSON.
+pub async fn readyz(server: &Server) -> serde_json::Value {
+    client()
+        .get(server.url("/readyz"))
+        .send()
+        .await
+        .expect("response")
+        .json()
+        .await
+        .expect("JSON body")
 }
 
 /// The JSON log lines with the values kotae measures itself (time stamps, latency,

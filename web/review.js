@@ -1,0 +1,149 @@
+/*
+ * kotae review console for FAQ editors: log in with a staff token (kept for this
+ * tab only), see what members asked that kotae could not answer, grouped, with the
+ * entries offered and their feedback, and add a member's phrasing as an alternate
+ * of the right entry. Member text is inserted as text, never as HTML.
+ */
+(function () {
+  "use strict";
+  var KEY = "kotae-staff-token";
+  var login = document.getElementById("login");
+  var tokenInput = document.getElementById("token");
+  var status = document.getElementById("status");
+  var who = document.getElementById("who");
+  var review = document.getElementById("review");
+  var groupsList = document.getElementById("groups");
+  var editsList = document.getElementById("edits");
+  var entries = [];
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+
+  function call(path, options) {
+    options = options || {};
+    options.headers = options.headers || {};
+    options.headers.Authorization = "Bearer " + sessionStorage.getItem(KEY);
+    return fetch(path, options).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) {
+          var error = new Error(body && body.error ? body.error.message : "HTTP " + response.status);
+          error.status = response.status;
+          throw error;
+        }
+        return body;
+      });
+    });
+  }
+
+  function questionOf(id) {
+    for (var i = 0; i < entries.length; i++) { if (entries[i].id === id) { return entries[i].question; } }
+    return id;
+  }
+
+  function entryPicker(group) {
+    var select = el("select", "review-entry");
+    var offered = group.candidates.map(function (c) { return c[0]; });
+    var ordered = offered.concat(entries.map(function (e) { return e.id; }).filter(function (id) {
+      return offered.indexOf(id) < 0;
+    }));
+    ordered.forEach(function (id) {
+      var option = el("option", null, questionOf(id));
+      option.value = id;
+      select.appendChild(option);
+    });
+    return select;
+  }
+
+  function addAlternate(entryId, phrasing, button) {
+    button.disabled = true;
+    status.textContent = "追加しています…";
+    call("/api/staff/alternates", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ entry_id: entryId, phrasing: phrasing })
+    }).then(function () {
+      status.textContent = "「" + phrasing + "」を「" + questionOf(entryId) + "」の別の聞き方として追加し、FAQを再読み込みしました。";
+      load();
+    }, function (error) {
+      status.textContent = "追加できませんでした: " + error.message;
+      button.disabled = false;
+    });
+  }
+
+  function showGroup(group, index) {
+    var item = el("li", "review-group");
+    item.appendChild(el("h2", "review-count", group.count + "回"));
+    var votes = Object.keys(group.feedback).map(function (id) {
+      var v = group.feedback[id];
+      return questionOf(id) + " 👍" + v[0] + " 👎" + v[1];
+    });
+    if (votes.length) { item.appendChild(el("p", "review-votes", "提示した候補: " + votes.join(" / "))); }
+    var examples = el("ul", "review-examples");
+    group.examples.forEach(function (example, j) {
+      var row = el("li", "review-example");
+      var text = el("span", "review-text", example);
+      var label = el("label", "visually-hidden", "追加先の質問");
+      var select = entryPicker(group);
+      select.id = "entry-" + index + "-" + j;
+      label.htmlFor = select.id;
+      var add = el("button", "review-add", "別の聞き方として追加");
+      add.type = "button";
+      add.addEventListener("click", function () { addAlternate(select.value, example, add); });
+      row.appendChild(text);
+      row.appendChild(label);
+      row.appendChild(select);
+      row.appendChild(add);
+      examples.appendChild(row);
+    });
+    item.appendChild(examples);
+    return item;
+  }
+
+  function load() {
+    return call("/api/staff/review").then(function (body) {
+      login.hidden = true;
+      review.hidden = false;
+      who.textContent = "ログイン中: " + body.staff;
+      groupsList.textContent = "";
+      body.groups.forEach(function (group, i) { groupsList.appendChild(showGroup(group, i)); });
+      if (!body.groups.length) { groupsList.appendChild(el("li", null, "回答できなかった質問はありません。")); }
+      editsList.textContent = "";
+      body.edits.forEach(function (edit) {
+        editsList.appendChild(el("li", null, edit.at + " " + edit.who + ": 「" + edit.phrasing + "」→ " + questionOf(edit.entry_id)));
+      });
+    }, function (error) {
+      if (error.status === 401) {
+        sessionStorage.removeItem(KEY);
+        login.hidden = false;
+        review.hidden = true;
+        status.textContent = "トークンが正しくありません。";
+      } else {
+        status.textContent = "読み込めませんでした: " + error.message;
+      }
+    });
+  }
+
+  login.addEventListener("submit", function (event) {
+    event.preventDefault();
+    sessionStorage.setItem(KEY, tokenInput.value.trim());
+    tokenInput.value = "";
+    status.textContent = "";
+    load();
+  });
+  document.getElementById("logout").addEventListener("click", function () {
+    sessionStorage.removeItem(KEY);
+    review.hidden = true;
+    login.hidden = false;
+    who.textContent = "";
+    status.textContent = "ログアウトしました。";
+  });
+
+  fetch("/api/faq").then(function (r) { return r.json(); }).then(function (faq) {
+    entries = faq.entries;
+    if (sessionStorage.getItem(KEY)) { load(); }
+  });
+})();
