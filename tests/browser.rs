@@ -475,6 +475,13 @@ async fn an_editor_logs_in_and_adds_a_members_question_as_an_alternate() {
         .await
         .unwrap();
     wait_for(client, "#edits li").await;
+    // "Try a question" explains the decision in words: the next member is answered.
+    let question = wait_for(client, "#try-question").await;
+    question.send_keys(QUESTION).await.unwrap();
+    question.send_keys("\u{E007}").await.unwrap();
+    let summary = wait_for(client, "#try-result .try-summary").await;
+    assert!(summary.text().await.unwrap().contains("回答する"));
+    wait_for(client, "#try-result .try-matched").await;
     std::fs::create_dir_all(docs()).unwrap();
     std::fs::write(
         docs().join("review.png"),

@@ -142,6 +142,45 @@
     status.textContent = "ログアウトしました。";
   });
 
+  /* "Try a question": kotae's decision for a question, explained in words. */
+  var DECISIONS = { answer: "回答する", clarify: "候補を示す", fallback: "窓口を案内する", smalltalk: "あいさつ" };
+  var tryResult = document.getElementById("try-result");
+  function showExplain(reply) {
+    tryResult.textContent = "";
+    var summary = el("p", "try-summary",
+      "判定: " + (DECISIONS[reply.decision] || reply.decision) + "（確信度 " + reply.confidence.toFixed(2) + "）");
+    tryResult.appendChild(summary);
+    if (!reply.explain) { return; }
+    tryResult.appendChild(el("p", "try-reason", "理由: " + reply.explain.reason));
+    var words = reply.explain.concepts.map(function (c) { return c.text + "（重み " + c.weight.toFixed(2) + "）"; });
+    tryResult.appendChild(el("p", "try-words", "質問の語: " + (words.join("、") || "なし")));
+    var table = el("table", "try-candidates");
+    var head = el("tr");
+    ["候補", "一致した語", "網羅率", "共有概念"].forEach(function (h) { head.appendChild(el("th", null, h)); });
+    table.appendChild(head);
+    reply.explain.candidates.forEach(function (c) {
+      var row = el("tr");
+      row.appendChild(el("td", null, questionOf(c.id)));
+      row.appendChild(el("td", "try-matched", c.matched.join("、")));
+      row.appendChild(el("td", null, c.evidence.coverage.toFixed(2)));
+      row.appendChild(el("td", null, c.evidence.shared.toFixed(1)));
+      table.appendChild(row);
+    });
+    tryResult.appendChild(table);
+  }
+  document.getElementById("try").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var question = document.getElementById("try-question").value.trim();
+    if (!question) { return; }
+    fetch("/api/ask", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ question: question, explain: true })
+    }).then(function (r) { return r.json(); }).then(showExplain, function () {
+      tryResult.textContent = "判定を取得できませんでした。";
+    });
+  });
+
   fetch("/api/faq").then(function (r) { return r.json(); }).then(function (faq) {
     entries = faq.entries;
     if (sessionStorage.getItem(KEY)) { load(); }
