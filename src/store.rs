@@ -145,6 +145,11 @@ pub trait Store: Send + Sync {
     fn checkpoint(&self) -> Result<()>;
     /// Whether the store can take writes; `Err` says why not.
     fn health(&self) -> std::result::Result<(), String>;
+    /// Adds to the number of questions decided each way on each day (UTC),
+    /// `(day as YYYY-MM-DD, decision, count)`.
+    fn add_decisions(&self, counts: &[(String, String, u64)]) -> Result<()>;
+    /// The number of questions decided each way, per day, oldest day first.
+    fn decisions_per_day(&self) -> Result<Vec<(String, String, u64)>>;
     /// Records an editor's change (the audit trail of the review console).
     fn record_edit(&self, edit: &Edit) -> Result<()>;
     /// Every recorded change, newest first.
@@ -192,6 +197,12 @@ impl Store for UnavailableStore {
     }
     fn health(&self) -> std::result::Result<(), String> {
         Err(self.reason.clone())
+    }
+    fn add_decisions(&self, _: &[(String, String, u64)]) -> Result<()> {
+        self.refuse()
+    }
+    fn decisions_per_day(&self) -> Result<Vec<(String, String, u64)>> {
+        self.refuse()
     }
     fn record_edit(&self, _: &Edit) -> Result<()> {
         self.refuse()
@@ -266,6 +277,12 @@ impl SqliteStore {
                      entry_id TEXT NOT NULL,
                      helpful INTEGER NOT NULL,
                      question TEXT
+                 );
+                 CREATE TABLE IF NOT EXISTS decisions (
+                     day TEXT NOT NULL,
+                     decision TEXT NOT NULL,
+                     count INTEGER NOT NULL,
+                     PRIMARY KEY (day, decision)
                  );
                  CREATE TABLE IF NOT EXISTS edits (
                      id INTEGER PRIMARY KEY,
@@ -377,7 +394,7 @@ impl Store for SqliteStore {
         let cutoff = format!("-{days} days");
         let connection = self.connection()?;
         let mut purged = 0;
-        for table in ["feedback", "unanswered"] {
+        for table in ["feedback", "unanswered", "edits"] {
             purged += connection
                 .execute(
                     &format!("DELETE FROM {table} WHERE at < datetime('now', ?1)"),
@@ -396,6 +413,38 @@ impl Store for SqliteStore {
 
     fn health(&self) -> std::result::Result<(), String> {
         self.verify_file().map_err(|e| e.to_string())
+    }
+
+    fn add_decisions(&self, counts: &[(String, String, u64)]) -> Result<()> {
+        let mut connection = self.connection()?;
+        let transaction = connection
+            .transaction()
+            .map_err(|e| store_error(&self.path, e))?;
+        for (day, decision, count) in counts {
+            transaction
+                .execute(
+                    "INSERT INTO decisions (day, decision, count) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (day, decision) DO UPDATE SET count = count + excluded.count",
+                    params![day, decision, *count as i64],
+                )
+                .map_err(|e| store_error(&self.path, e))?;
+        }
+        transaction.commit().map_err(|e| store_error(&self.path, e))
+    }
+
+    fn decisions_per_day(&self) -> Result<Vec<(String, String, u64)>> {
+        let connection = self.connection()?;
+        let mut statement = connection
+            .prepare("SELECT day, decision, count FROM decisions ORDER BY day, decision")
+            .map_err(|e| store_error(&self.path, e))?;
+        let rows = statement
+            .query_map([], |row| {
+                let count: i64 = row.get(2)?;
+                Ok((row.get(0)?, row.get(1)?, count.max(0) as u64))
+            })
+            .map_err(|e| store_error(&self.path, e))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(|e| store_error(&self.path, e))
     }
 
     fn record_edit(&self, edit: &Edit) -> Result<()> {
@@ -584,6 +633,77 @@ fn write_until_closed(store: &dyn Store, receiver: &std::sync::mpsc::Receiver<Me
     }
 }
 
+/// How many questions were decided each way today, counted in memory on the
+/// request path (no write per question) and added to the store every minute and at
+/// exit ([`DecisionTally::flush`]).
+#[derive(Debug, Default)]
+pub struct DecisionTally {
+    counts: Mutex<std::collections::HashMap<(String, &'static str), u64>>,
+}
+
+impl DecisionTally {
+    /// Counts one question decided as `decision` today (UTC).
+    pub fn count(&self, decision: &'static str) {
+        if let Ok(mut counts) = self.counts.lock() {
+            *counts.entry((utc_day(), decision)).or_default() += 1;
+        }
+    }
+
+    /// What is counted but not yet stored, `(day, decision, count)`.
+    pub fn pending(&self) -> Vec<(String, String, u64)> {
+        self.counts
+            .lock()
+            .map(|counts| {
+                counts
+                    .iter()
+                    .map(|((day, decision), n)| (day.clone(), decision.to_string(), *n))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Adds the counts to `store`; they are kept for the next flush if it fails.
+    pub fn flush(&self, store: &dyn Store) -> Result<()> {
+        let Ok(mut counts) = self.counts.lock() else {
+            return Err(Error::Store("the decision tally was poisoned".into()));
+        };
+        if counts.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<(String, String, u64)> = counts
+            .iter()
+            .map(|((day, decision), n)| (day.clone(), decision.to_string(), *n))
+            .collect();
+        store.add_decisions(&rows)?;
+        counts.clear();
+        Ok(())
+    }
+}
+
+/// Today's date in UTC, `YYYY-MM-DD` (the civil-from-days algorithm; no calendar
+/// crate needed for this one date).
+fn utc_day() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let days = (secs / 86_400) as i64 + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 fn store_error(path: &Path, err: rusqlite::Error) -> Error {
     Error::Store(format!("{}: {err}", path.display()))
 }
@@ -656,6 +776,34 @@ mod tests {
         assert_eq!(queue.dropped(), 0);
         let rows = store.unanswered().unwrap();
         assert!(rows.iter().all(|r| !r.question.contains("1234-5678")));
+    }
+
+    #[test]
+    fn decisions_are_counted_per_day_and_added_up_across_flushes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let tally = DecisionTally::default();
+        tally.count("answer");
+        tally.count("answer");
+        tally.count("fallback");
+        tally.flush(&store).unwrap();
+        tally.count("answer");
+        tally.flush(&store).unwrap();
+        let rows = store.decisions_per_day().unwrap();
+        let today = utc_day();
+        assert_eq!(
+            rows,
+            [
+                (today.clone(), "answer".to_string(), 3),
+                (today, "fallback".to_string(), 1)
+            ]
+        );
+        let sqlite_today: String = store
+            .connection()
+            .unwrap()
+            .query_row("SELECT date('now')", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(utc_day(), sqlite_today);
     }
 
     #[test]

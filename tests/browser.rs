@@ -475,6 +475,27 @@ async fn an_editor_logs_in_and_adds_a_members_question_as_an_alternate() {
         .await
         .unwrap();
     wait_for(client, "#edits li").await;
+    // The dashboard: decisions per day as a chart, 👎 per entry.
+    wait_for(client, "#chart-days svg rect").await;
+    wait_for(client, "#chart-unanswered svg rect").await;
+    wait_for(client, "#votes td").await;
+    client
+        .execute(
+            "document.querySelector('.dashboard').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    std::fs::create_dir_all(docs()).unwrap();
+    std::fs::write(
+        docs().join("dashboard.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    client
+        .execute("window.scrollTo(0, 0)", vec![])
+        .await
+        .unwrap();
     // "Try a question" explains the decision in words: the next member is answered.
     let question = wait_for(client, "#try-question").await;
     question.send_keys(QUESTION).await.unwrap();

@@ -113,3 +113,53 @@ async fn personal_data_in_a_phrasing_never_reaches_the_faq() {
         "the FAQ holds personal data"
     );
 }
+
+#[tokio::test]
+async fn the_dashboard_counts_todays_decisions_and_each_entrys_votes() {
+    let server = Server::start_custom(
+        &common::shipped_faq(),
+        &[],
+        &[("KOTAE_STAFF", STAFF)],
+        Stdio::inherit(),
+    );
+    assert_eq!(
+        ask(&server, "クレジットカードの情報は大丈夫ですか").await["decision"],
+        "answer"
+    );
+    assert_eq!(
+        ask(&server, "明日の天気は晴れますか").await["decision"],
+        "fallback"
+    );
+    client()
+        .post(server.url("/api/feedback"))
+        .json(&json!({"id": "credit-card", "helpful": false}))
+        .send()
+        .await
+        .unwrap();
+    let dashboard: Value = client()
+        .get(server.url("/api/staff/dashboard"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let today = &dashboard["days"][0];
+    assert_eq!(today["answer"], 1, "{dashboard}");
+    assert_eq!(today["fallback"], 1, "{dashboard}");
+    let card = dashboard["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "credit-card")
+        .unwrap();
+    assert_eq!(card["not_helpful"], 1);
+    assert_eq!(card["not_helpful_rate"], 1.0);
+    let refused = client()
+        .get(server.url("/api/staff/dashboard"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+}

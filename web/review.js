@@ -111,6 +111,9 @@
       groupsList.textContent = "";
       body.groups.forEach(function (group, i) { groupsList.appendChild(showGroup(group, i)); });
       if (!body.groups.length) { groupsList.appendChild(el("li", null, "回答できなかった質問はありません。")); }
+      call("/api/staff/dashboard").then(showDashboard, function (error) {
+        status.textContent = "ダッシュボードを読み込めませんでした: " + error.message;
+      });
       editsList.textContent = "";
       body.edits.forEach(function (edit) {
         editsList.appendChild(el("li", null, edit.at + " " + edit.who + ": 「" + edit.phrasing + "」→ " + questionOf(edit.entry_id)));
@@ -124,6 +127,78 @@
       } else {
         status.textContent = "読み込めませんでした: " + error.message;
       }
+    });
+  }
+
+  /* The dashboard: charts drawn as SVG elements (no library, no markup strings). */
+  var SVG = "http://www.w3.org/2000/svg";
+  var COLORS = { answer: "#0b6e4f", clarify: "#f59e0b", fallback: "#d64545", smalltalk: "#9aa5b1" };
+  function svg(tag, attributes) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attributes || {}).forEach(function (k) { node.setAttribute(k, attributes[k]); });
+    return node;
+  }
+  function text(x, y, content, anchor) {
+    var node = svg("text", { x: x, y: y, "font-size": 12, "text-anchor": anchor || "start" });
+    node.textContent = content;
+    return node;
+  }
+  function dayChart(days) {
+    var width = 640, height = 220, left = 40, bottom = 30, top = 10;
+    var chart = svg("svg", { viewBox: "0 0 " + width + " " + height, role: "img",
+      "aria-label": days.map(function (d) {
+        return d.day + ": 回答" + d.answer + " 候補" + d.clarify + " 窓口" + d.fallback + " あいさつ" + d.smalltalk;
+      }).join("、") || "データなし" });
+    var max = Math.max.apply(null, [1].concat(days.map(function (d) { return d.answer + d.clarify + d.fallback + d.smalltalk; })));
+    var band = (width - left) / Math.max(days.length, 1);
+    chart.appendChild(text(left - 6, top + 10, String(max), "end"));
+    ["answer", "clarify", "fallback", "smalltalk"].forEach(function (k, i) {
+      chart.appendChild(svg("rect", { x: width - 110, y: top + i * 16, width: 10, height: 10, fill: COLORS[k] }));
+      chart.appendChild(text(width - 95, top + i * 16 + 9, { answer: "回答", clarify: "候補提示", fallback: "窓口案内", smalltalk: "あいさつ" }[k]));
+    });
+    chart.appendChild(text(left - 6, height - bottom, "0", "end"));
+    days.forEach(function (d, i) {
+      var y = height - bottom;
+      ["answer", "clarify", "fallback", "smalltalk"].forEach(function (k) {
+        var h = (height - bottom - top) * d[k] / max;
+        y -= h;
+        var w = Math.min(band * 0.7, 48);
+        chart.appendChild(svg("rect", { x: left + i * band + (band - w) / 2, y: y, width: w, height: h, fill: COLORS[k] }));
+      });
+      chart.appendChild(text(left + i * band + band / 2, height - 10, d.day.slice(5), "middle"));
+    });
+    return chart;
+  }
+  function unansweredChart(groups) {
+    var row = 24, width = 640, height = Math.max(row * groups.length, row);
+    var chart = svg("svg", { viewBox: "0 0 " + width + " " + height, role: "img",
+      "aria-label": groups.map(function (g) { return g[1] + " " + g[0] + "回"; }).join("、") || "なし" });
+    var max = Math.max.apply(null, [1].concat(groups.map(function (g) { return g[0]; })));
+    groups.forEach(function (g, i) {
+      chart.appendChild(svg("rect", { x: 0, y: i * row + 4, width: 200 * g[0] / max, height: row - 8, fill: COLORS.fallback }));
+      chart.appendChild(text(208, i * row + 16, g[0] + "回 " + g[1]));
+    });
+    return chart;
+  }
+  function showDashboard(body) {
+    var days = document.getElementById("chart-days");
+    days.textContent = "";
+    days.appendChild(dayChart(body.days));
+    var unanswered = document.getElementById("chart-unanswered");
+    unanswered.textContent = "";
+    unanswered.appendChild(unansweredChart(body.top_unanswered));
+    var votes = document.getElementById("votes");
+    Array.prototype.slice.call(votes.querySelectorAll("tr")).forEach(function (r) { r.remove(); });
+    var head = el("tr");
+    ["質問", "👍", "👎", "👎の割合"].forEach(function (h) { head.appendChild(el("th", null, h)); });
+    votes.appendChild(head);
+    body.entries.slice().sort(function (a, b) { return b.not_helpful_rate - a.not_helpful_rate; }).forEach(function (e) {
+      var r = el("tr");
+      r.appendChild(el("td", null, e.question));
+      r.appendChild(el("td", null, String(e.helpful)));
+      r.appendChild(el("td", null, String(e.not_helpful)));
+      r.appendChild(el("td", null, Math.round(e.not_helpful_rate * 100) + "%"));
+      votes.appendChild(r);
     });
   }
 

@@ -128,6 +128,7 @@ pub async fn ask(
     let question = Question::new(&request.question, top_k, request.explain, limits)?;
     let reply = state.live.matcher().ask(&question)?;
     state.metrics.decision(reply.decision.as_str());
+    state.tally.count(reply.decision.as_str());
     if matches!(reply.decision, Decision::Clarify | Decision::Fallback) {
         record_unanswered(&state, question.text(), &reply);
     }

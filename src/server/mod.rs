@@ -35,7 +35,7 @@ use tower_governor::governor::GovernorConfigBuilder;
 use crate::config::{Config, Limits, ServerConfig};
 use crate::error::{Error, Result};
 use crate::matcher::Matcher;
-use crate::store::{Store, UnansweredQueue};
+use crate::store::{DecisionTally, Store, UnansweredQueue};
 use metrics::Metrics;
 use reload::Live;
 
@@ -56,6 +56,8 @@ pub struct AppState {
     pub server: Arc<ServerConfig>,
     /// Requests in flight per client address.
     pub in_flight: Arc<middleware::InFlight>,
+    /// Questions decided each way today, for the dashboard.
+    pub tally: Arc<DecisionTally>,
 }
 
 impl AppState {
@@ -79,6 +81,7 @@ impl AppState {
             metrics: Arc::new(metrics),
             server: Arc::new(server),
             in_flight: Arc::default(),
+            tally: Arc::default(),
         }
     }
 
@@ -124,7 +127,8 @@ pub fn router(state: AppState) -> Router {
         // Member text, even redacted, is never public: without staff, no route.
         api = api
             .route("/staff/review", get(staff::review))
-            .route("/staff/alternates", post(staff::add_alternate));
+            .route("/staff/alternates", post(staff::add_alternate))
+            .route("/staff/dashboard", get(staff::dashboard));
     }
     let mut router = Router::new()
         .nest("/api", api)
@@ -268,9 +272,13 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> Result<()> {
     connections::accept_loop(listener, router(state.clone()), &server, shutdown_signal()).await;
     let queue = state.unanswered.clone();
     let store = state.store.clone();
+    let tally = state.tally.clone();
     tokio::task::spawn_blocking(move || {
         if !queue.drain(Duration::from_secs(10)) {
             tracing::warn!("some unanswered questions could not be written before exit");
+        }
+        if let Err(err) = tally.flush(&*store) {
+            tracing::warn!(error = %err, "the day's decision counts could not be stored at exit");
         }
         if let Err(err) = store.checkpoint() {
             tracing::warn!(error = %err, "no checkpoint of the feedback store at exit");
@@ -280,16 +288,25 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> Result<()> {
     .map_err(|e| Error::Store(format!("shutdown writer stopped: {e}")))
 }
 
-/// Deletes feedback and unanswered questions past `retention_days` at start and
-/// every hour, and checkpoints the store so its main file stays a full backup.
+/// Every minute, adds the day's decision counts to the store; at start and every
+/// hour, deletes records past `retention_days` and checkpoints the store so its
+/// main file stays a full backup.
 fn spawn_retention(state: AppState) {
     let days = state.server.retention_days;
     tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(Duration::from_secs(3600));
+        let mut ticker = tokio::time::interval(Duration::from_secs(60));
+        let mut minute: u64 = 0;
         loop {
             ticker.tick().await;
+            let hourly = minute % 60 == 0;
+            minute += 1;
             let store = state.store.clone();
+            let tally = state.tally.clone();
             let done = tokio::task::spawn_blocking(move || {
+                tally.flush(&*store)?;
+                if !hourly {
+                    return Ok(0);
+                }
                 let purged = if days > 0 {
                     store.purge_older_than(days)?
                 } else {
@@ -304,8 +321,8 @@ fn spawn_retention(state: AppState) {
                     tracing::info!(purged, days, "deleted records past the retention period")
                 }
                 Ok(Ok(_)) => {}
-                Ok(Err(err)) => tracing::warn!(error = %err, "retention pass failed"),
-                Err(err) => tracing::warn!(error = %err, "retention task stopped"),
+                Ok(Err(err)) => tracing::warn!(error = %err, "store maintenance failed"),
+                Err(err) => tracing::warn!(error = %err, "store maintenance stopped"),
             }
         }
     });

@@ -121,3 +121,100 @@ pub async fn add_alternate(
         Json(serde_json::json!({"status": "added", "edit": edit, "reload": reloaded})),
     ))
 }
+
+/// One day of the dashboard: how many questions were decided each way.
+#[derive(Debug, Default, Serialize)]
+pub struct Day {
+    day: String,
+    answer: u64,
+    clarify: u64,
+    fallback: u64,
+    smalltalk: u64,
+}
+
+/// An entry's feedback on the dashboard.
+#[derive(Debug, Serialize)]
+pub struct EntryVotes {
+    id: String,
+    question: String,
+    helpful: usize,
+    not_helpful: usize,
+    /// 👎 as a share of all votes.
+    not_helpful_rate: f64,
+}
+
+/// `GET /api/staff/dashboard` response.
+#[derive(Debug, Serialize)]
+pub struct Dashboard {
+    days: Vec<Day>,
+    /// The most frequent groups of unanswered questions: count and one example.
+    top_unanswered: Vec<(usize, String)>,
+    entries: Vec<EntryVotes>,
+}
+
+/// How kotae is doing: decisions per day, the most asked unanswered questions and
+/// each entry's 👎 rate.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Dashboard>, ApiError> {
+    staff_member(&state, &headers)?;
+    let store = state.store.clone();
+    let analyzer = state.live.matcher().analyzer().clone();
+    let pending = state.tally.pending();
+    let (counts, groups, feedback) = tokio::task::spawn_blocking(move || {
+        let mut counts = store.decisions_per_day()?;
+        counts.extend(pending);
+        let feedback = store.feedback()?;
+        let groups = review::groups(&analyzer, &store.unanswered()?, &feedback)?;
+        Ok::<_, Error>((counts, groups, feedback))
+    })
+    .await
+    .map_err(|e| Error::Store(format!("dashboard reader stopped: {e}")))??;
+    let matcher = state.live.matcher();
+    let entries = matcher
+        .faq()
+        .entries
+        .iter()
+        .map(|entry| {
+            let votes = feedback.iter().filter(|f| f.entry_id == entry.id);
+            let helpful = votes.clone().filter(|f| f.helpful).count();
+            let not_helpful = votes.filter(|f| !f.helpful).count();
+            EntryVotes {
+                id: entry.id.clone(),
+                question: entry.question.clone(),
+                helpful,
+                not_helpful,
+                not_helpful_rate: not_helpful as f64 / (helpful + not_helpful).max(1) as f64,
+            }
+        })
+        .collect();
+    Ok(Json(Dashboard {
+        days: per_day(&counts),
+        top_unanswered: groups
+            .iter()
+            .take(10)
+            .map(|g| (g.count, g.examples.first().cloned().unwrap_or_default()))
+            .collect(),
+        entries,
+    }))
+}
+
+/// Decision counts `(day, decision, count)` as one row per day, oldest first.
+fn per_day(counts: &[(String, String, u64)]) -> Vec<Day> {
+    let mut days: std::collections::BTreeMap<&str, Day> = std::collections::BTreeMap::new();
+    for (day, decision, count) in counts {
+        let row = days.entry(day.as_str()).or_insert_with(|| Day {
+            day: day.clone(),
+            ..Day::default()
+        });
+        match decision.as_str() {
+            "answer" => row.answer += count,
+            "clarify" => row.clarify += count,
+            "fallback" => row.fallback += count,
+            "smalltalk" => row.smalltalk += count,
+            _ => {}
+        }
+    }
+    days.into_values().collect()
+}
