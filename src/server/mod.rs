@@ -298,7 +298,7 @@ fn spawn_retention(state: AppState) {
         let mut minute: u64 = 0;
         loop {
             ticker.tick().await;
-            let hourly = minute % 60 == 0;
+            let hourly = minute.is_multiple_of(60);
             minute += 1;
             let store = state.store.clone();
             let tally = state.tally.clone();
