@@ -3,6 +3,7 @@
 # it installs only what is not there.
 #   bash scripts/install-deps.sh          the IPADIC dictionary source (to run kotae)
 #   bash scripts/install-deps.sh --test   also Chromium and chromedriver (browser tests)
+#                                         and PostgreSQL (shared-store tests)
 set -euo pipefail
 
 need=()
@@ -13,6 +14,8 @@ if [ "${1:-}" = "--test" ]; then
   # A Japanese font, so that the screenshots the browser tests take are legible.
   [ -d /usr/share/fonts/opentype/ipafont-gothic ] || need+=(fonts-ipafont-gothic)
   [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
+  # The shared-store tests run against a real PostgreSQL server.
+  command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 fi
 
 if [ "${#need[@]}" -gt 0 ]; then

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The test command: install what the tests need (the dictionary source, Chromium
-# and chromedriver for the browser tests) if missing, then run every test.
+# and chromedriver for the browser tests, PostgreSQL for the shared-store tests) if
+# missing, start PostgreSQL, then run every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
+# A real PostgreSQL server for the shared-store tests (tests/postgres.rs).
+KOTAE_TEST_DATABASE_URL=${KOTAE_TEST_DATABASE_URL:-$(bash scripts/test-postgres.sh)}
+export KOTAE_TEST_DATABASE_URL
 cargo test "$@"

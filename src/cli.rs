@@ -18,7 +18,7 @@ use crate::faq::Faq;
 use crate::matcher::{Ablation, Decision, Matcher, Question, Reply};
 use crate::review;
 use crate::server::{self, AppState};
-use crate::store::{SqliteStore, Store, open_or_degraded};
+use crate::store::{PostgresStore, SqliteStore, Store, open_or_degraded};
 use crate::tabular;
 
 /// Prints a line to stdout. A closed pipe (`kotae eval … | head`) ends the
@@ -107,6 +107,10 @@ struct ServeArgs {
     /// Log format [default: text].
     #[arg(long, env = "KOTAE_LOG_FORMAT", value_enum)]
     log_format: Option<LogFormat>,
+    /// A shared PostgreSQL database for feedback and review (`postgres://user:pass@host/db`),
+    /// for several replicas [default: the SQLite file in --data].
+    #[arg(long, env = "KOTAE_DATABASE")]
+    database: Option<String>,
     /// Key rate limits on X-Forwarded-For / X-Real-IP set by a trusted reverse
     /// proxy (only behind one) [default: false].
     #[arg(long, env = "KOTAE_TRUST_PROXY")]
@@ -170,6 +174,9 @@ enum Command {
         /// Directory of the feedback and review database [default: data].
         #[arg(long, env = "KOTAE_DATA")]
         data: Option<PathBuf>,
+        /// A shared PostgreSQL database (`postgres://…`) instead of the SQLite file.
+        #[arg(long, env = "KOTAE_DATABASE")]
+        database: Option<String>,
         /// Print one JSON line per group.
         #[arg(long)]
         json: bool,
@@ -331,6 +338,7 @@ fn server_config(args: &ServeArgs, file: &FileConfig) -> Result<ServerConfig> {
             .retention_days
             .or(file.retention_days)
             .unwrap_or(defaults.retention_days),
+        database: args.database.clone().or(file.database),
         // Like the admin token: from the environment or the file, never a flag.
         staff: match std::env::var("KOTAE_STAFF").ok().filter(|s| !s.is_empty()) {
             Some(list) => StaffMember::parse_list(&list)?,
@@ -358,7 +366,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Serve(_) => {
             let server = server.unwrap_or_default();
-            let store = open_or_degraded(&server.data);
+            let store = open_or_degraded(&server.data, server.database.as_deref());
             let started = std::time::Instant::now();
             let matcher = Matcher::build(&config)?;
             tracing::info!(
@@ -443,11 +451,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Review { data, json } => {
+        Command::Review {
+            data,
+            database,
+            json,
+        } => {
             let data = data
                 .or_else(|| file.server.as_ref().and_then(|s| s.data.clone()))
                 .unwrap_or_else(|| ServerConfig::default().data);
-            let store = SqliteStore::open(&data)?;
+            let database =
+                database.or_else(|| file.server.as_ref().and_then(|s| s.database.clone()));
+            let store: Box<dyn Store> = match &database {
+                Some(url) => Box::new(PostgresStore::connect(url)?),
+                None => Box::new(SqliteStore::open(&data)?),
+            };
             let matcher = Matcher::build(&config)?;
             let groups =
                 review::groups(matcher.analyzer(), &store.unanswered()?, &store.feedback()?)?;

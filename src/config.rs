@@ -145,6 +145,9 @@ pub struct ServerConfig {
     pub addr: std::net::SocketAddr,
     /// Directory of the feedback and review database.
     pub data: PathBuf,
+    /// A shared PostgreSQL database (`postgres://…`) used instead of the SQLite
+    /// file in `data`.
+    pub database: Option<String>,
     /// Origins whose pages may call the API from a browser.
     pub allow_origins: Vec<String>,
     /// Bearer token for `/admin/*`; `None` disables the admin routes.
@@ -213,6 +216,7 @@ impl Default for ServerConfig {
         ServerConfig {
             addr: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
             data: PathBuf::from("data"),
+            database: None,
             allow_origins: Vec::new(),
             admin_token: None,
             request_timeout_ms: 10_000,
@@ -276,6 +280,15 @@ impl ServerConfig {
                 ));
             }
         }
+        if self
+            .database
+            .as_ref()
+            .is_some_and(|url| !url.starts_with("postgres://") && !url.starts_with("postgresql://"))
+        {
+            return Err(Error::Config(
+                "database must be a postgres:// URL (or unset for the SQLite file)".into(),
+            ));
+        }
         if self.admin_token.as_ref().is_some_and(|t| t.len() < 16) {
             return Err(Error::Config(
                 "admin_token must be at least 16 characters".into(),
@@ -323,6 +336,8 @@ pub struct FileServer {
     pub addr: Option<std::net::SocketAddr>,
     /// See [`ServerConfig::data`].
     pub data: Option<PathBuf>,
+    /// See [`ServerConfig::database`].
+    pub database: Option<String>,
     /// See [`ServerConfig::allow_origins`].
     pub allow_origins: Option<Vec<String>>,
     /// See [`ServerConfig::admin_token`].

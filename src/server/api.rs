@@ -367,7 +367,11 @@ pub async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, 
             "the index returned nothing for a known question",
         ));
     }
-    let store = match state.store.health() {
+    let store = state.store.clone();
+    let health = tokio::task::spawn_blocking(move || store.health())
+        .await
+        .unwrap_or_else(|e| Err(e.to_string()));
+    let store = match health {
         Ok(()) => "ok",
         Err(reason) => {
             tracing::warn!(reason, "readiness: the feedback store is degraded");

@@ -2,10 +2,14 @@
 //! not answer with confidence — kept for FAQ editors.
 //!
 //! The store sits behind the small [`Store`] trait so that a deployment with
-//! several replicas can put it in one shared database (PostgreSQL) without touching
-//! the handlers; the shipped implementation is an embedded SQLite file. Questions
+//! several replicas can put it in one shared database ([`PostgresStore`]) without
+//! touching the handlers; the embedded default is a SQLite file ([`SqliteStore`]). Questions
 //! are redacted ([`crate::redact`]) *before* they reach any store: an
 //! implementation never sees personal data.
+
+mod postgres;
+
+pub use postgres::PostgresStore;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -212,17 +216,19 @@ impl Store for UnavailableStore {
     }
 }
 
-/// Opens the SQLite store under `data_dir`, or, when it cannot be opened or fails
-/// its integrity check, an [`UnavailableStore`] saying why (logged): a broken
-/// feedback database must never stop kotae answering.
-pub fn open_or_degraded(data_dir: &Path) -> std::sync::Arc<dyn Store> {
-    match SqliteStore::open(data_dir) {
-        Ok(store) => std::sync::Arc::new(store),
-        Err(err) => {
-            tracing::error!(error = %err, "the feedback store is unavailable; answering without it");
-            std::sync::Arc::new(UnavailableStore::new(err.to_string()))
-        }
-    }
+/// Opens the store: PostgreSQL when `database` is a `postgres://` URL (shared by
+/// replicas), else the SQLite file under `data_dir`. When it cannot be opened (or
+/// fails its integrity check), an [`UnavailableStore`] saying why (logged): a
+/// broken feedback database must never stop kotae answering.
+pub fn open_or_degraded(data_dir: &Path, database: Option<&str>) -> std::sync::Arc<dyn Store> {
+    let opened: Result<std::sync::Arc<dyn Store>> = match database {
+        Some(url) => PostgresStore::connect(url).map(|s| std::sync::Arc::new(s) as _),
+        None => SqliteStore::open(data_dir).map(|s| std::sync::Arc::new(s) as _),
+    };
+    opened.unwrap_or_else(|err| {
+        tracing::error!(error = %err, "the feedback store is unavailable; answering without it");
+        std::sync::Arc::new(UnavailableStore::new(err.to_string()))
+    })
 }
 
 /// The embedded SQLite store: one file under the data directory.
