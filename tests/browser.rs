@@ -427,12 +427,26 @@ async fn suggestions_appear_after_ime_composition_and_are_chosen_by_keyboard() {
 }
 
 #[tokio::test]
-async fn an_editor_logs_in_and_adds_a_members_question_as_an_alternate() {
+async fn an_editor_imports_a_faq_reviews_it_and_adds_a_members_question_as_an_alternate() {
     const TOKEN: &str = "review-token-0123456789";
-    const QUESTION: &str = "担当者と直接話がしたいです";
-    let faq = common::faq_copy();
+    const QUESTION: &str = "他の市から越してきたら窓口はどこ";
+    // Another organisation's FAQ, as its FAQ tool exports it: Shift_JIS CSV.
+    let work = tempfile::tempdir().unwrap();
+    let csv = work.path().join("city.csv");
+    let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(
+        "質問,回答,言い換え,カテゴリ\r\n転入届はどこで出せますか,市民課の窓口か各支所で受け付けています。,\"引っ越してきたときの手続き\n住所を移す届け出\",届出\r\n図書館の本は何冊まで借りられますか,一人10冊まで、2週間借りられます。,本の貸出冊数,図書館\r\n",
+    );
+    std::fs::write(&csv, &bytes).unwrap();
+    let faq = work.path().join("faq");
+    let imported = common::run(
+        &faq,
+        &work.path().join("index"),
+        &["import", csv.to_str().unwrap()],
+    );
+    assert!(imported.status.success());
+    let moving_in = kotae::tabular::stable_id("転入届はどこで出せますか");
     let server = Server::start_custom(
-        faq.path(),
+        &faq,
         &[],
         &[("KOTAE_STAFF", "editor:review-token-0123456789")],
         Stdio::inherit(),
@@ -460,7 +474,7 @@ async fn an_editor_logs_in_and_adds_a_members_question_as_an_alternate() {
     let example = wait_for(client, ".review-example .review-text").await;
     assert_eq!(example.text().await.unwrap(), QUESTION);
     let picker = wait_for(client, ".review-example select").await;
-    picker.select_by_value("contact").await.unwrap();
+    picker.select_by_value(&moving_in).await.unwrap();
     wait_for(client, ".review-example .review-add")
         .await
         .click()
@@ -511,6 +525,6 @@ async fn an_editor_logs_in_and_adds_a_members_question_as_an_alternate() {
     .unwrap();
     let reply = ask().await;
     assert_eq!(reply["decision"], "answer", "{reply}");
-    assert_eq!(reply["answer"]["id"], "contact");
+    assert_eq!(reply["answer"]["id"], moving_in.as_str());
     browser.close().await;
 }
