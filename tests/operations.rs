@@ -8,23 +8,11 @@ use std::net::TcpStream;
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::{Server, client, faq_copy};
+use common::{Server, ask, client, faq_copy};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const TOKEN: &str = "test-admin-token-0123456789";
-
-async fn ask(server: &Server, question: &str) -> Value {
-    client()
-        .post(server.url("/api/ask"))
-        .json(&json!({"question": question}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
 
 async fn reload(server: &Server, token: Option<&str>) -> (StatusCode, Value) {
     let mut request = client().post(server.url("/admin/reload"));

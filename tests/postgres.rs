@@ -7,7 +7,7 @@ mod common;
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::{Server, client, shipped_faq};
+use common::{Server, ask, client, shipped_faq};
 use kotae::redact::redact;
 use kotae::store::{Edit, Feedback, PostgresStore, Store};
 use serde_json::{Value, json};
@@ -88,15 +88,6 @@ fn the_postgres_store_keeps_feedback_edits_and_decision_counts() {
         .unwrap();
     assert_eq!(counted.2, 5);
     assert!(store.health().is_ok());
-}
-
-async fn ask(server: &Server, question: &str) {
-    client()
-        .post(server.url("/api/ask"))
-        .json(&json!({ "question": question }))
-        .send()
-        .await
-        .unwrap();
 }
 
 #[tokio::test]

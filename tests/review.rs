@@ -7,25 +7,13 @@ mod common;
 
 use std::process::Stdio;
 
-use common::{Server, client, faq_copy};
+use common::{Server, ask, client, faq_copy};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const STAFF: &str = "editor:review-token-0123456789";
 const TOKEN: &str = "review-token-0123456789";
 const QUESTION: &str = "担当者と直接話がしたいです";
-
-async fn ask(server: &Server, question: &str) -> Value {
-    client()
-        .post(server.url("/api/ask"))
-        .json(&json!({ "question": question }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
 
 /// Waits until the unanswered question has been written by the background writer.
 async fn review_with_groups(server: &Server) -> Value {

@@ -499,11 +499,7 @@ impl Store for SqliteStore {
                     question: row.get(1)?,
                     decision: row.get(2)?,
                     confidence: confidence as f32,
-                    candidates: candidates
-                        .split(',')
-                        .filter(|c| !c.is_empty())
-                        .map(str::to_string)
-                        .collect(),
+                    candidates: candidate_list(&candidates),
                 })
             })
             .map_err(|e| store_error(&self.path, e))?;
@@ -708,6 +704,15 @@ fn utc_day() -> String {
     };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// The candidate ids of an unanswered question, as stored (comma-separated).
+fn candidate_list(stored: &str) -> Vec<String> {
+    stored
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn store_error(path: &Path, err: rusqlite::Error) -> Error {

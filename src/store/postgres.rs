@@ -184,11 +184,7 @@ impl Store for PostgresStore {
                     question: row.get(1),
                     decision: row.get(2),
                     confidence: confidence as f32,
-                    candidates: candidates
-                        .split(',')
-                        .filter(|c| !c.is_empty())
-                        .map(str::to_string)
-                        .collect(),
+                    candidates: super::candidate_list(&candidates),
                 }
             })
             .collect())

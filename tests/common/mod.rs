@@ -255,6 +255,19 @@ pub fn client() -> reqwest::Client {
         .expect("client")
 }
 
+/// `POST /api/ask` with `question`, the reply as JSON.
+pub async fn ask(server: &Server, question: &str) -> serde_json::Value {
+    client()
+        .post(server.url("/api/ask"))
+        .json(&serde_json::json!({ "question": question }))
+        .send()
+        .await
+        .expect("response")
+        .json()
+        .await
+        .expect("JSON body")
+}
+
 /// `GET /readyz` as JSON.
 pub async fn readyz(server: &Server) -> serde_json::Value {
     client()
