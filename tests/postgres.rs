@@ -15,10 +15,24 @@ use serde_json::{Value, json};
 const STAFF: &str = "editor:review-token-0123456789";
 const TOKEN: &str = "review-token-0123456789";
 
+/// A URL to an empty schema of its own in the test database: each test (and each
+/// run) starts from fresh tables, whatever earlier runs left.
 fn database_url() -> String {
-    std::env::var("KOTAE_TEST_DATABASE_URL").expect(
+    let base = std::env::var("KOTAE_TEST_DATABASE_URL").expect(
         "KOTAE_TEST_DATABASE_URL: run the tests with bash scripts/test.sh, which starts PostgreSQL",
-    )
+    );
+    let schema = format!("test_{}", marker());
+    let create = base.clone();
+    let statement = format!("CREATE SCHEMA {schema}");
+    // The synchronous client runs its own runtime: not on an async worker thread.
+    std::thread::spawn(move || {
+        let mut client = postgres::Client::connect(&create, postgres::NoTls).unwrap();
+        client.batch_execute(&statement).unwrap();
+    })
+    .join()
+    .unwrap();
+    let separator = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{separator}options=-c%20search_path%3D{schema}")
 }
 
 /// A marker no other test run wrote, so that tests sharing the database do not
