@@ -385,6 +385,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Index => {
             let matcher = Matcher::build(&config)?;
+            for pair in matcher.near_duplicates() {
+                eprintln!(
+                    "warning: entries {:?} and {:?} ask nearly the same ({:.0} % of their words): merge them or make them differ",
+                    pair.first,
+                    pair.second,
+                    pair.similarity * 100.0
+                );
+            }
             let index = matcher.index();
             say!(
                 "{} {} ({} entries, {} documents)",

@@ -18,6 +18,7 @@ pub mod eval;
 pub mod faq;
 pub mod index;
 pub mod matcher;
+pub mod near_duplicates;
 pub mod redact;
 pub mod review;
 pub mod server;

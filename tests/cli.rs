@@ -380,3 +380,25 @@ fn an_import_error_names_the_file_row_and_column_and_writes_nothing() {
     assert!(stderr.contains("broken.csv: row 2, column 2"), "{stderr}");
     assert!(!faq.join("broken.json").exists());
 }
+
+#[test]
+fn near_duplicate_entries_are_reported_when_indexing() {
+    let work = tempfile::tempdir().unwrap();
+    let faq = work.path().join("faq");
+    std::fs::create_dir(&faq).unwrap();
+    std::fs::write(
+        faq.join("city.json"),
+        r#"[
+          {"id": "moving-in", "question": "転入届はどこで出せますか", "answer": "市民課です。"},
+          {"id": "moving-in-2", "question": "転入届はどこに出せますか？", "answer": "市民課の窓口です。"}
+        ]"#,
+    )
+    .unwrap();
+    let output = run(&faq, &work.path().join("index"), &["index"]);
+    assert!(output.status.success());
+    let warning = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        warning.contains("\"moving-in\"") && warning.contains("\"moving-in-2\""),
+        "{warning}"
+    );
+}

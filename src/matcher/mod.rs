@@ -50,6 +50,8 @@ mod vocabulary;
 pub use concepts::Concept;
 use concepts::ConceptBuilder;
 pub use decision::{Decision, Evidence, Signals, Verdict, decide};
+
+use crate::near_duplicates::NearDuplicate;
 use vocabulary::Vocabulary;
 
 /// Relative weight of each field in the retrieval query.
@@ -290,6 +292,7 @@ pub struct Matcher {
     thresholds: Thresholds,
     ablation: Ablation,
     phrasings: f32,
+    near_duplicates: Vec<NearDuplicate>,
 }
 
 /// Per-entry scores gathered from retrieved documents.
@@ -390,6 +393,7 @@ impl Matcher {
             }
             smalltalk.push(group);
         }
+        let near_duplicates = crate::near_duplicates::find(&faq, &analyzer)?;
         Ok(Matcher {
             faq: Arc::new(faq),
             analyzer,
@@ -403,7 +407,13 @@ impl Matcher {
             thresholds,
             ablation,
             phrasings: phrasings as f32,
+            near_duplicates,
         })
+    }
+
+    /// Entries whose official questions are nearly the same (for the editor).
+    pub fn near_duplicates(&self) -> &[NearDuplicate] {
+        &self.near_duplicates
     }
 
     /// The FAQ this matcher serves.

@@ -383,6 +383,7 @@ pub async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, 
         "entries": faq.entries.len(),
         "index": generation_of(&matcher),
         "store": store,
+        "near_duplicates": matcher.near_duplicates(),
         "reloads": state.live.status(),
     })))
 }
