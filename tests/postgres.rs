@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::{Server, ask, client, shipped_faq};
 use kotae::redact::redact;
 use kotae::store::{Edit, Feedback, PostgresStore, Store};
-use serde_json::{Value, json};
+use serde_json::json;
 
 const STAFF: &str = "editor:review-token-0123456789";
 const TOKEN: &str = "review-token-0123456789";
@@ -129,15 +129,7 @@ async fn two_replicas_on_one_database_are_reviewed_as_one() {
     // Each replica's writer stores its unanswered question off the request path.
     let mut seen = String::new();
     for _ in 0..50 {
-        let review: Value = client()
-            .get(second.url("/api/staff/review"))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let review = common::staff_get(&second, "/api/staff/review", TOKEN).await;
         seen = review["groups"].to_string();
         if seen.contains(&one) && seen.contains(&two) {
             break;

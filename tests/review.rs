@@ -18,15 +18,7 @@ const QUESTION: &str = "担当者と直接話がしたいです";
 /// Waits until the unanswered question has been written by the background writer.
 async fn review_with_groups(server: &Server) -> Value {
     for _ in 0..50 {
-        let review: Value = client()
-            .get(server.url("/api/staff/review"))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let review = common::staff_get(server, "/api/staff/review", TOKEN).await;
         if review["groups"].as_array().is_some_and(|g| !g.is_empty()) {
             return review;
         }
@@ -124,15 +116,7 @@ async fn the_dashboard_counts_todays_decisions_and_each_entrys_votes() {
         .send()
         .await
         .unwrap();
-    let dashboard: Value = client()
-        .get(server.url("/api/staff/dashboard"))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let dashboard = common::staff_get(&server, "/api/staff/dashboard", TOKEN).await;
     let today = &dashboard["days"][0];
     assert_eq!(today["answer"], 1, "{dashboard}");
     assert_eq!(today["fallback"], 1, "{dashboard}");

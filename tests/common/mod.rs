@@ -268,6 +268,19 @@ pub async fn ask(server: &Server, question: &str) -> serde_json::Value {
         .expect("JSON body")
 }
 
+/// `GET path` with a staff bearer token, as JSON (the review console's routes).
+pub async fn staff_get(server: &Server, path: &str, token: &str) -> serde_json::Value {
+    client()
+        .get(server.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("response")
+        .json()
+        .await
+        .expect("JSON body")
+}
+
 /// `GET /readyz` as JSON.
 pub async fn readyz(server: &Server) -> serde_json::Value {
     client()
