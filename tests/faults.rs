@@ -27,15 +27,20 @@ async fn connect_from(server: &Server, from: [u8; 4]) -> TcpStream {
     socket.connect(address(server)).await.unwrap()
 }
 
-async fn ask(server: &Server, question: &str) -> (StatusCode, Value) {
+/// `POST path` with a JSON body: the status and the JSON reply (null if none).
+async fn post(server: &Server, path: &str, body: Value) -> (StatusCode, Value) {
     let response = client()
-        .post(server.url("/api/ask"))
-        .json(&json!({ "question": question }))
+        .post(server.url(path))
+        .json(&body)
         .send()
         .await
         .unwrap();
     let status = response.status();
     (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn ask(server: &Server, question: &str) -> (StatusCode, Value) {
+    post(server, "/api/ask", json!({ "question": question })).await
 }
 
 #[tokio::test]
@@ -185,14 +190,8 @@ async fn sigterm_writes_every_queued_unanswered_question() {
 }
 
 async fn feedback(server: &Server) -> (StatusCode, Value) {
-    let response = client()
-        .post(server.url("/api/feedback"))
-        .json(&json!({"id": "contact", "helpful": true, "question": "ありがとう"}))
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let body = json!({"id": "contact", "helpful": true, "question": "ありがとう"});
+    post(server, "/api/feedback", body).await
 }
 
 #[tokio::test]
