@@ -8,4 +8,8 @@ bash scripts/install-deps.sh --test
 # A real PostgreSQL server for the shared-store tests (tests/postgres.rs).
 KOTAE_TEST_DATABASE_URL=${KOTAE_TEST_DATABASE_URL:-$(bash scripts/test-postgres.sh)}
 export KOTAE_TEST_DATABASE_URL
+case "$KOTAE_TEST_DATABASE_URL" in
+  postgres://* | postgresql://*) ;;
+  *) echo "scripts/test.sh: not a PostgreSQL URL: $KOTAE_TEST_DATABASE_URL" >&2; exit 1 ;;
+esac
 cargo test "$@"
