@@ -31,3 +31,11 @@ for mechanism in alternates synonyms compounds respelling answer reading kana-gr
     row "without $mechanism" "$file" --without "$mechanism"
   done
 done
+# Each decision rule switched off in turn (ids from the README's rules table, which a
+# test keeps equal to DEFAULT_RULES).
+rules=$(awk '/^\| rule \| decides \|/ {on=1; next} on && !/^\|/ {exit} on && /^\| `/ {split($0, f, "`"); print f[2]}' README.md)
+for rule in $rules; do
+  for file in tests/eval/tune.jsonl tests/eval/holdout.jsonl; do
+    row "without rule:$rule" "$file" --without "rule:$rule"
+  done
+done

@@ -608,6 +608,11 @@ fn parse_without(names: &[String]) -> Result<(Ablation, HashSet<Fold>)> {
             "respelling" => ablation.no_respelling = true,
             "answer" => ablation.no_answer = true,
             "alternates" => ablation.no_alternates = true,
+            other if other.starts_with("rule:") => {
+                let id = &other["rule:".len()..];
+                crate::matcher::Rules::without([id])?;
+                ablation.rules_off.insert(id.to_string());
+            }
             other => match Fold::ALL.iter().find(|f| f.name() == other) {
                 Some(fold) => drop(folds.insert(*fold)),
                 None => {
