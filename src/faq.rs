@@ -13,7 +13,7 @@
 //! The content hash covers every one of these files, so an index built from other
 //! content is never opened for this one.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -106,6 +106,9 @@ pub struct Faq {
     pub synonyms: Vec<Vec<String>>,
     /// The user dictionary CSV, if present.
     pub userdict: Option<String>,
+    /// Additions to the language data's word lists: file name (`stopwords.txt`)
+    /// → text, for each list file present in the directory (see [`crate::lang`]).
+    pub lang: BTreeMap<String, String>,
     /// Fallback, clarify and small-talk responses.
     pub responses: Responses,
     /// SHA-256 over every content file (hex).
@@ -170,6 +173,7 @@ impl Faq {
         if let Some(text) = &userdict {
             hash_file(&mut hasher, &dir.join(USERDICT_FILE), text);
         }
+        let lang = read_lang_additions(dir, &mut hasher)?;
 
         validate_entries(&entries, &mut problems);
         validate_responses(&responses, &dir.join(RESPONSES_FILE), &mut problems);
@@ -194,6 +198,7 @@ impl Faq {
             positions,
             synonyms,
             userdict,
+            lang,
             responses,
             content_hash: hex(&hasher.finalize()),
         })
@@ -332,6 +337,19 @@ fn is_entry_file(path: &Path) -> bool {
             tabular::Format::of(path),
             Some(tabular::Format::Csv | tabular::Format::Tsv)
         )
+}
+
+/// The directory's additions to the language data's word lists, hashed.
+fn read_lang_additions(dir: &Path, hasher: &mut Sha256) -> Result<BTreeMap<String, String>> {
+    let mut lang = BTreeMap::new();
+    for (name, _) in crate::lang::FILES {
+        let path = dir.join(name);
+        if let Some(text) = read_optional(&path)? {
+            hash_file(hasher, &path, &text);
+            lang.insert(name.to_string(), text);
+        }
+    }
+    Ok(lang)
 }
 
 fn hash_file(hasher: &mut Sha256, path: &Path, text: &str) {

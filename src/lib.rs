@@ -17,6 +17,7 @@ pub mod error;
 pub mod eval;
 pub mod faq;
 pub mod index;
+pub mod lang;
 pub mod matcher;
 pub mod near_duplicates;
 pub mod redact;
@@ -52,6 +53,7 @@ pub(crate) mod test_support {
                     &dictionary_cache(),
                     Some((&userdict, &faq.join("userdict.csv"))),
                     Default::default(),
+                    &crate::faq::Faq::load(&faq).unwrap().lang,
                 )
                 .unwrap()
             })

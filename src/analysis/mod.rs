@@ -19,7 +19,7 @@ mod tokenizer;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -31,6 +31,7 @@ use serde::Serialize;
 
 use crate::dictionary;
 use crate::error::{Error, Result};
+use crate::lang::Lang;
 use fold::Fold;
 pub use tokenizer::{JaTokenizer, register};
 
@@ -125,6 +126,10 @@ pub struct Analysis {
     pub kana_grams: Vec<Term>,
     /// [`FieldKind::CharGram`] terms (empty unless from [`Analyzer::analyze_all`]).
     pub char_grams: Vec<Term>,
+    /// The language data the text was analyzed with, for the stages that read its
+    /// form (what it asks, its predicate).
+    #[serde(skip)]
+    pub lang: Arc<Lang>,
 }
 
 /// Japanese analyzer over a shared lindera segmenter; cheap to clone.
@@ -136,43 +141,62 @@ pub struct Analyzer {
 struct Inner {
     segmenter: Segmenter,
     disabled: HashSet<Fold>,
+    lang: Arc<Lang>,
+    /// The language data's text, for [`Analyzer::fingerprint`].
+    lang_text: String,
 }
 
 impl Analyzer {
     /// Builds an analyzer from an opened dictionary and an optional user dictionary.
     pub fn new(dictionary: Dictionary, user_dictionary: Option<UserDictionary>) -> Self {
-        Self::with_disabled_folds(dictionary, user_dictionary, HashSet::new())
+        Self::with_disabled_folds(
+            dictionary,
+            user_dictionary,
+            HashSet::new(),
+            &BTreeMap::new(),
+        )
     }
 
     /// Compiles (first time) and opens IPADIC from `ipadic_src` into `cache`, adds the
-    /// user dictionary (`(csv text, its path for errors)`), and builds the analyzer.
+    /// user dictionary (`(csv text, its path for errors)`), and builds the analyzer
+    /// with the language data extended by a FAQ's `lang` additions.
     pub fn load(
         ipadic_src: &Path,
         cache: &Path,
         user_dictionary: Option<(&str, &Path)>,
         disabled: HashSet<Fold>,
+        lang: &BTreeMap<String, String>,
     ) -> Result<Analyzer> {
         let compiled = dictionary::ensure_compiled(ipadic_src, cache)?;
         let system = dictionary::open(&compiled)?;
         let user = user_dictionary
             .map(|(csv, path)| dictionary::user_dictionary(csv, path))
             .transpose()?;
-        Ok(Self::with_disabled_folds(system, user, disabled))
+        Ok(Self::with_disabled_folds(system, user, disabled, lang))
     }
 
-    /// Like [`Analyzer::new`], with some folds switched off (for ablation runs).
+    /// Like [`Analyzer::new`], with some folds switched off (for ablation runs) and
+    /// the language data extended by `lang` (file name → added words).
     pub fn with_disabled_folds(
         dictionary: Dictionary,
         user_dictionary: Option<UserDictionary>,
         disabled: HashSet<Fold>,
+        lang: &BTreeMap<String, String>,
     ) -> Self {
         let segmenter = Segmenter::new(Mode::Normal, dictionary, user_dictionary);
         Analyzer {
             inner: Arc::new(Inner {
                 segmenter,
                 disabled,
+                lang: Arc::new(Lang::with_additions(lang)),
+                lang_text: Lang::fingerprint(lang),
             }),
         }
+    }
+
+    /// The language data in force.
+    pub fn lang(&self) -> &Arc<Lang> {
+        &self.inner.lang
     }
 
     /// Segments `text` into morphemes (for `kotae tokenize` and the term fields).
@@ -210,18 +234,20 @@ impl Analyzer {
             let mut base = field(6).unwrap_or_else(|| surface.clone());
             let mut reading = field(7).unwrap_or_default();
             let (start, end) = normalized.original_range(token.byte_start, token.byte_end);
-            let mut content = is_content(&pos, &base, &surface);
+            let lang = &self.inner.lang;
+            let mut content = is_content(lang, &pos, &base, &surface);
             let n = morphemes.len();
             if base == "た"
                 && n >= 2
                 && matches!(morphemes[n - 1].base.as_str(), "れる" | "られる")
-                && let Some(exposed) = EXPOSED
+                && let Some(exposed) = lang
+                    .exposed
                     .iter()
-                    .find(|(verb, ..)| morphemes[n - 2].base == *verb)
+                    .find(|rewrite| morphemes[n - 2].base == rewrite.from)
             {
                 // `見られた`, `知られた`: something was exposed, not `見る` (to look).
-                morphemes[n - 2].base = exposed.1.to_string();
-                morphemes[n - 2].reading = exposed.2.to_string();
+                morphemes[n - 2].base = exposed.to.clone();
+                morphemes[n - 2].reading = exposed.reading.clone();
                 morphemes[n - 2].content = true;
             }
             // `いつになったら` asks when, not what if.
@@ -285,12 +311,10 @@ impl Analyzer {
                 // something else: `どうなんの`.)
                 base = "何".to_string();
             }
-            if let Some((_, plain, plain_reading)) =
-                RA_NUKI.iter().find(|(potential, ..)| base == *potential)
-            {
+            if let Some(plain) = lang.ra_nuki.iter().find(|rewrite| base == rewrite.from) {
                 // `見れる` (casual for `見られる`, can see) is the FAQ's `見る`.
-                base = plain.to_string();
-                reading = plain_reading.to_string();
+                base = plain.to.clone();
+                reading = plain.reading.clone();
             }
             if base == "やって来る" {
                 // `どうやって来るの` is どう + 来る (how does it come), not a verb of its own.
@@ -319,7 +343,7 @@ impl Analyzer {
             if base == "どうか" && n >= 1 && morphemes[n - 1].surface == "か" {
                 content = false;
             }
-            if after_number && DATE_COUNTERS.contains(&base.as_str()) {
+            if after_number && lang.date_counters.contains(&base) {
                 // `10月`, `3か月`: the number carries the meaning; the counter would
                 // make every date look like a rare shared word.
                 content = false;
@@ -339,7 +363,7 @@ impl Analyzer {
                 noun.surface.push_str(&surface);
                 noun.base = noun.surface.clone();
                 // The joined word may be a filler (`具体的`).
-                noun.content = !STOP_WORDS.contains(&noun.base.as_str());
+                noun.content = !lang.stop_words.contains(&noun.base);
                 noun.reading.push_str(&reading);
                 noun.end = end;
                 continue;
@@ -419,12 +443,14 @@ impl Analyzer {
             char_grams,
             normalized: normalized.text,
             morphemes,
+            lang: self.inner.lang.clone(),
         })
     }
 
     /// A text that changes whenever analysis may change its output: the analysis
-    /// source code itself, plus the output on a probe sentence (which reflects the
-    /// dictionary, the user dictionary and the enabled folds). The index records it,
+    /// source code itself, the language data, plus the output on a probe sentence
+    /// (which reflects the dictionary), and the folds switched off (the user
+    /// dictionary is part of the FAQ's content hash). The index records it,
     /// so an index built by other analysis is never opened.
     pub fn fingerprint(&self) -> String {
         const SOURCES: [&str; 4] = [
@@ -433,8 +459,13 @@ impl Analyzer {
             include_str!("normalize.rs"),
             include_str!("tokenizer.rs"),
         ];
-        const PROBE: &str = "ｸﾚｶの情報が漏れたら？ 引き落とし口座と３ヶ月、でんわばんごうはならっぴカード。Credit ＣＡＲＤ";
+        const PROBE: &str =
+            "ｶﾀｶﾅで書いたら？ 引き落としは三ヶ月、ちょっとでんわばんごう。Credit ＣＡＲＤ";
         let mut out: String = SOURCES.concat();
+        out.push_str(&self.inner.lang_text);
+        let mut disabled: Vec<&str> = self.inner.disabled.iter().map(|f| f.name()).collect();
+        disabled.sort_unstable();
+        out.push_str(&disabled.join(","));
         for kind in FieldKind::ALL {
             for term in self.terms(PROBE, kind).unwrap_or_default() {
                 out.push_str(&term.text);
@@ -570,123 +601,6 @@ fn push_bigrams(chars: &[(char, usize, usize)], out: &mut Vec<Term>) {
     }
 }
 
-/// Words that carry no topic however a question is phrased: light verbs,
-/// politeness, request boilerplate (`教えてください`, `知りたい`) and fillers.
-const STOP_WORDS: &[&str] = &[
-    "する",
-    "かける",
-    "行う",
-    "おこなう",
-    "ある",
-    "いる",
-    "なる",
-    "れる",
-    "られる",
-    "せる",
-    "させる",
-    "おる",
-    "いただく",
-    "頂く",
-    "くださる",
-    "下さる",
-    "ござる",
-    "もらう",
-    "くれる",
-    "思う",
-    "おもう",
-    "教える",
-    "おしえる",
-    "知る",
-    "いう",
-    "言う",
-    "ほしい",
-    "欲しい",
-    "いい",
-    "よい",
-    "良い",
-    "さん",
-    "様",
-    "さま",
-    "ちゃん",
-    "方",
-    "お",
-    "ご",
-    "御",
-    // Fillers of worried, rambling questions: they say how, not what.
-    "結局",
-    "ぶっちゃけ",
-    "本当",
-    "本当に",
-    "ほんと",
-    "ほんとう",
-    "簡単",
-    "簡単に",
-    "ほんとに",
-    "今回",
-    "今度",
-    "全部",
-    "すぐ",
-    "必要",
-    "考える",
-    "ない",
-    "実際",
-    "やはり",
-    "やっぱり",
-    "ちゃんと",
-    "きちんと",
-    "一応",
-    "とても",
-    "すごい",
-    "もう",
-    "ちょっと",
-    "やる",
-    "関係",
-    "場合",
-    "説明",
-    "想定",
-    "うち",
-    "まだ",
-    "具体的",
-    "詳しい",
-    "しれる",
-    // Asking to have something done, or to confirm: `削除を依頼したい`,
-    // `という理解で合っていますか`.
-    "依頼",
-    "お願い",
-    "願う",
-    "理解",
-    "合う",
-    // `漏えいの有無`: whether, which the question itself asks.
-    "有無",
-    // A generic head: `宅配サービス` is 宅配.
-    "サービス",
-    // Demonstratives point back at the conversation; they name nothing.
-    "この",
-    "その",
-    "あの",
-    "こんな",
-    "そんな",
-    "あんな",
-    "こういう",
-    "そういう",
-];
-
-/// Casual potentials without `ら` (`見れる`, `来れる`): the verb, its plain form and
-/// that form's reading.
-const RA_NUKI: &[(&str, &str, &str)] = &[
-    ("見れる", "見る", "ミル"),
-    ("来れる", "来る", "クル"),
-    ("出れる", "出る", "デル"),
-];
-
-/// Verbs of perceiving whose passive past says something was exposed
-/// (`見られた`): the verb, the term it becomes, and that term's reading.
-const EXPOSED: &[(&str, &str, &str)] = &[
-    ("見る", "見られる", "ミラレル"),
-    ("知る", "知られる", "シラレル"),
-    ("読む", "読まれる", "ヨマレル"),
-];
-
 /// The interrogative `どのくらい`/`どれぐらい` (how much), as one term.
 pub const DEGREE: &str = "どのくらい";
 
@@ -695,23 +609,6 @@ const HAPPEN: &str = "起きる";
 
 /// The interrogative `どこまで` (how far), as one term.
 pub const EXTENT: &str = "どこまで";
-
-/// Counters that follow a number in dates and durations.
-const DATE_COUNTERS: &[&str] = &["月", "日", "年", "か月", "ヶ月", "カ月", "時", "分"];
-
-/// Pronouns that ask (`何ですか`, `いつ届く`): content, unlike `私` or `これ`.
-const INTERROGATIVE_PRONOUNS: &[&str] = &[
-    "何",
-    "なに",
-    "なん",
-    "いつ",
-    "どこ",
-    "誰",
-    "だれ",
-    "どれ",
-    "どちら",
-    "どっち",
-];
 
 /// The word a conditional ending stands for in the term fields.
 pub const CONDITIONAL: &str = "もし";
@@ -730,8 +627,8 @@ fn is_conditional(pos: &[String], base: &str, surface: &str) -> bool {
 }
 
 /// Whether a morpheme is content: nouns, verbs, adjectives, adverbs, adnominals,
-/// interjections and unknown words, minus dependent forms and `STOP_WORDS`.
-pub fn is_content(pos: &[String], base: &str, surface: &str) -> bool {
+/// interjections and unknown words, minus dependent forms and the language data's stop words.
+pub fn is_content(lang: &Lang, pos: &[String], base: &str, surface: &str) -> bool {
     let major = pos.first().map(String::as_str).unwrap_or("");
     let minor = pos.get(1).map(String::as_str).unwrap_or("");
     let kept_class = matches!(
@@ -739,7 +636,7 @@ pub fn is_content(pos: &[String], base: &str, surface: &str) -> bool {
         "名詞" | "動詞" | "形容詞" | "副詞" | "連体詞" | "感動詞" | ""
     );
     // Interrogative pronouns (`何`, `いつ`, `どこ`) say what kind of answer is wanted.
-    let interrogative = minor == "代名詞" && INTERROGATIVE_PRONOUNS.contains(&base);
+    let interrogative = minor == "代名詞" && lang.interrogative_pronouns.contains(base);
     let dependent = matches!(minor, "非自立" | "代名詞" | "接尾" | "数接続")
         && !interrogative
         && !(major == "名詞" && minor == "接尾" && surface.chars().any(fold::is_kanji));
@@ -747,8 +644,8 @@ pub fn is_content(pos: &[String], base: &str, surface: &str) -> bool {
     kept_class
         && !dependent
         && !symbol_like
-        && !STOP_WORDS.contains(&base)
-        && !STOP_WORDS.contains(&surface)
+        && !lang.stop_words.contains(base)
+        && !lang.stop_words.contains(surface)
 }
 
 #[cfg(test)]

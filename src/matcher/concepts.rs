@@ -65,109 +65,6 @@ impl Concept {
     }
 }
 
-/// Interrogatives: they tell what kind of answer is wanted (`いつ` leans to the
-/// entry that says when), not what the question is about.
-pub const QUESTION_WORDS: &[&str] = &[
-    "どう",
-    "なぜ",
-    "何故",
-    "どうして",
-    "なんで",
-    "いつ",
-    "どこ",
-    "何",
-    "なに",
-    "なん",
-    "どれ",
-    "どの",
-    "どんな",
-    "いくら",
-    "誰",
-    "だれ",
-    "どういう",
-    "どうやって",
-    "どのよう",
-    "どちら",
-    "どっち",
-    "いかが",
-    crate::analysis::DEGREE,
-    crate::analysis::EXTENT,
-];
-
-/// Interrogatives as members type them in kana; see [`QUESTION_WORDS`].
-const KANA_QUESTION_WORDS: &[&str] = &[
-    "いつ",
-    "どこ",
-    "なに",
-    "だれ",
-    "どれ",
-    "どう",
-    "なぜ",
-    "どうして",
-    "なんで",
-    "いくら",
-];
-
-/// Endings and function words of casual kana questions (`かも`, `なの`, `って`):
-/// read as such, they keep `もれたかもなの` from turning into 高い + 名乗る.
-const ENDINGS: &[&str] = &[
-    "かも",
-    "なの",
-    "って",
-    "たって",
-    "ってこと",
-    "こと",
-    "でしょ",
-    "です",
-    "ます",
-    "ない",
-    "たい",
-    "から",
-    "まで",
-    "けど",
-    "たら",
-    "ので",
-    "のに",
-    "よね",
-    "んだ",
-    "んです",
-    "でも",
-    "ても",
-    "てる",
-    "てた",
-    "てない",
-    "だけ",
-    "とか",
-    "しか",
-    "じゃ",
-    "かな",
-    "した",
-    "して",
-    "する",
-    "される",
-    "された",
-    "なる",
-    "なった",
-    "いる",
-    "ある",
-    "あった",
-    "ください",
-    "ほしい",
-    "でしょう",
-    "ですか",
-    "ますか",
-    "ません",
-    "ました",
-];
-
-/// Length of the longest of [`ENDINGS`].
-const LONGEST_ENDING: usize = 4;
-
-/// Kana that stand alone as particles and endings in all-hiragana questions.
-const PARTICLES: &[char] = &[
-    'は', 'が', 'の', 'を', 'に', 'で', 'も', 'と', 'へ', 'か', 'や', 'ね', 'よ', 'て', 'た', 'だ',
-];
-
 /// A synonym group member, analyzed.
 struct Member {
     terms: Vec<String>,
@@ -191,6 +88,10 @@ pub struct ConceptBuilder {
     /// Head or tail of an FAQ compound → the compounds (`共済` → `コープ共済`).
     compounds: HashMap<String, Vec<String>>,
     longest_reading: usize,
+    /// The language data: kana endings and particles for respelling.
+    lang: std::sync::Arc<crate::lang::Lang>,
+    /// Length of the longest kana ending.
+    longest_ending: usize,
 }
 
 /// Heads and tails of the FAQ's compound nouns (at least two characters each),
@@ -344,7 +245,7 @@ impl ConceptBuilder {
         }
         // Interrogatives typed in kana (`ふっきゅうはいつ`) are words, not debris
         // for a FAQ word to absorb (`はい…`).
-        for word in KANA_QUESTION_WORDS {
+        for word in analyzer.lang().kana_question_words.iter() {
             lexicon
                 .entry(word.to_string())
                 .or_insert_with(|| (word.to_string(), word.to_string()));
@@ -364,6 +265,14 @@ impl ConceptBuilder {
             known_terms,
             first_kanji,
             longest_reading,
+            longest_ending: analyzer
+                .lang()
+                .kana_endings
+                .iter()
+                .map(|e| e.chars().count())
+                .max()
+                .unwrap_or(0),
+            lang: analyzer.lang().clone(),
         })
     }
 
@@ -536,7 +445,7 @@ impl ConceptBuilder {
             if cost[start].is_infinite() {
                 continue;
             }
-            let single = if PARTICLES.contains(&kana[start]) {
+            let single = if self.lang.kana_particles.contains(&kana[start]) {
                 PARTICLE
             } else {
                 UNEXPLAINED
@@ -545,9 +454,11 @@ impl ConceptBuilder {
                 cost[start + 1] = cost[start] + single;
                 back[start + 1] = (start, None);
             }
-            for len in 2..=self.longest_reading.max(LONGEST_ENDING).min(n - start) {
+            for len in 2..=self.longest_reading.max(self.longest_ending).min(n - start) {
                 let piece: String = kana[start..start + len].iter().collect();
-                if ENDINGS.contains(&piece.as_str()) && cost[start] + ENDING < cost[start + len] {
+                if self.lang.kana_endings.contains(&piece)
+                    && cost[start] + ENDING < cost[start + len]
+                {
                     cost[start + len] = cost[start] + ENDING;
                     back[start + len] = (start, None);
                 }
@@ -573,7 +484,9 @@ impl ConceptBuilder {
             let (start, entry) = back[end];
             match entry {
                 Some(entry) => found.push(entry.clone()),
-                None if end - start == 1 && !PARTICLES.contains(&kana[start]) => unexplained += 1,
+                None if end - start == 1 && !self.lang.kana_particles.contains(&kana[start]) => {
+                    unexplained += 1
+                }
                 None => {}
             }
             end = start;

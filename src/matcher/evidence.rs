@@ -13,6 +13,7 @@ use super::rules::{self, Case, Rules};
 use super::vocabulary::{self, Vocabulary};
 use super::{Matcher, intent};
 use crate::analysis::{self, Analysis, FieldKind};
+use crate::lang::Lang;
 
 /// Entries whose coverage is computed and fused with BM25 for the final ranking.
 const RERANK: usize = 10;
@@ -149,7 +150,7 @@ impl QuestionFacts {
             action,
             request: matches!(procedure, intent::Procedure::Request(_)),
             whether: matches!(procedure, intent::Procedure::Whether(_)),
-            which: intent::asks_which(&analysis.morphemes),
+            which: intent::asks_which(analysis),
             problem,
             predicate,
             foreign_verb: matcher.has_foreign_verb(analysis),
@@ -214,10 +215,6 @@ pub(super) struct SimilarityFor {
     pub best: bool,
 }
 
-/// Question words that ask how something stands (`どうなりますか`), which any entry
-/// about that thing answers; `いくら` or `いつ` ask for a fact it may not state.
-const STATUS_QUESTION_WORDS: &[&str] = &["どう", "いかが"];
-
 impl Matcher {
     /// The evidence stage: judges the best-ranked entries, orders them by their
     /// fused score and measures phrasing similarity where it is read.
@@ -247,7 +244,7 @@ impl Matcher {
         for (s, r) in scored.iter_mut().zip(ranked) {
             s.evidence = self.evidence(facts, concepts, &r.id, &s.credits, r.bm25, best_bm25);
         }
-        if let Some(owner) = sole_owner(concepts, &scored) {
+        if let Some(owner) = sole_owner(self.analyzer.lang(), concepts, &scored) {
             scored[owner].evidence.complete = true;
         }
         scored.sort_by(|a, b| b.evidence.score.total_cmp(&a.evidence.score));
@@ -409,13 +406,13 @@ fn complete(
 /// that entry, though no phrasing has its question word. `None` when the question
 /// asks for anything else (`いくら`, `いつ`), or when another candidate shares one
 /// of its words.
-fn sole_owner(concepts: &[Concept], scored: &[Scored]) -> Option<usize> {
+fn sole_owner(lang: &Lang, concepts: &[Concept], scored: &[Scored]) -> Option<usize> {
     let (asked, subject): (Vec<usize>, Vec<usize>) = (0..concepts.len())
         .filter(|&i| counts_for_completeness(&concepts[i]))
         .partition(|&i| concepts[i].interrogative);
     let asks_status = asked
         .iter()
-        .all(|&i| STATUS_QUESTION_WORDS.contains(&concepts[i].text.as_str()));
+        .all(|&i| lang.status_question_words.contains(&concepts[i].text));
     if !asks_status || subject.is_empty() {
         return None;
     }

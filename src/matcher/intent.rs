@@ -10,65 +10,6 @@
 
 use crate::analysis;
 
-/// Nouns that ask for a procedure (`方法`, `手続き`).
-const PROCEDURE_NOUNS: &[&str] = &[
-    "方法",
-    "手続き",
-    "手続",
-    "やり方",
-    "仕方",
-    "使い方",
-    "申し込み",
-    "申込",
-    "申請",
-    "登録方法",
-];
-
-/// Verbs before `たい` that ask to *know* or to *talk to someone*, not to *do*.
-const KNOWING_VERBS: &[&str] = &[
-    "知る",
-    "聞く",
-    "教える",
-    "分かる",
-    "わかる",
-    "確認",
-    "確かめる",
-    "話す",
-    "相談",
-    "問い合わせる",
-    "問い合わせ",
-    "電話",
-    "連絡",
-    "説明",
-    "知らせる",
-];
-
-/// Verbs that only carry the request or the voice of the action before them
-/// (`削除してもらいたい`, `消してほしい`): the action is the word before.
-const AUXILIARY_VERBS: &[&str] = &[
-    "する",
-    "もらう",
-    "いただく",
-    "頂く",
-    "くれる",
-    "くださる",
-    "下さる",
-    "れる",
-    "られる",
-    "せる",
-    "させる",
-    "いる",
-    "おる",
-    "お願い",
-    "願う",
-    "頼む",
-    "希望",
-    "依頼",
-];
-
-/// Interrogatives that, with `できる`, ask where or how to do something.
-const WHERE_OR_HOW: &[&str] = &["どこ", "どう", "どうやって", "どのよう", "どちら"];
-
 /// What a procedure question asks to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Procedure {
@@ -100,6 +41,7 @@ impl Procedure {
 /// that procedure only: a question sharing their words but asking another is a
 /// classic near miss.
 pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
+    let lang = &analysis.lang;
     let morphemes = &analysis.morphemes;
     fn pos(m: &analysis::Morpheme) -> &str {
         m.pos.first().map(String::as_str).unwrap_or("")
@@ -109,7 +51,7 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
     };
     // `削除してもらう`, `登録し直す`: verbs that carry the request or the aspect.
     let is_auxiliary = |m: &analysis::Morpheme| {
-        AUXILIARY_VERBS.contains(&m.base.as_str())
+        lang.auxiliary_verbs.contains(&m.base)
             || (pos(m) == "動詞" && m.pos.get(1).is_some_and(|s| s == "非自立"))
     };
     let term_at =
@@ -135,7 +77,7 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
         // can do the action.
         let asks_where_or_how = morphemes[..i]
             .iter()
-            .any(|p| WHERE_OR_HOW.contains(&p.base.as_str()));
+            .any(|p| lang.where_or_how.contains(&p.base));
         // `再送してほしい`: a request, like `たい`.
         // `知らせてほしかった` is a complaint, not a request.
         let requested = matches!(m.base.as_str(), "ほしい" | "欲しい")
@@ -171,7 +113,7 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
         // Unless it only asks to know or to talk (`知りたい`, `どこで確認できますか`).
         if wants {
             match action_before(i) {
-                Some(action) if KNOWING_VERBS.contains(&action.base.as_str()) => {}
+                Some(action) if lang.knowing_verbs.contains(&action.base) => {}
                 Some(action) => {
                     return match term_at(action) {
                         Procedure::Action(term) if requested => Procedure::Request(term),
@@ -235,7 +177,7 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
                 .find(|n| !matches!(n.surface.as_str(), "が" | "は" | "も"))
                 .is_some_and(|n| matches!(n.base.as_str(), "ない" | "ある" | "なし"));
         // `返金方法`, `通知の方法`: the noun before, if any.
-        if PROCEDURE_NOUNS.contains(&m.base.as_str()) && !idiom {
+        if lang.procedure_nouns.contains(&m.base) && !idiom {
             let before = match previous {
                 Some(p) if p.surface == "の" => i.checked_sub(2).map(|p| &morphemes[p]),
                 other => other,
@@ -354,44 +296,20 @@ pub fn question_start(analysis: &analysis::Analysis) -> usize {
     0
 }
 
-/// The interrogative pronoun *what* (`何の情報`, `何が漏れた`).
-const WHAT: &[&str] = &["何", "なに", "なん"];
-
-/// Interrogative adnominals that ask which kind of thing (`どんな情報`).
-const WHICH_ADNOMINALS: &[&str] = &["どの", "どんな", "どういった", "どういう"];
-
-/// Nouns that ask for a list of things by themselves (`項目`, `一覧`).
-const LIST_NOUNS: &[&str] = &["項目", "一覧", "種類", "内訳", "リスト", "範囲", "中身"];
-
-/// Nouns after a *which* word that ask why, how or what something means, not
-/// which things (`どういう意味`, `遅れた理由は何`).
-const NOT_THINGS: &[&str] = &["理由", "原因", "意味", "方法", "訳", "わけ", "ふう", "風"];
-
-/// Endings that ask for the identity of the noun before them (`情報は何ですか`,
-/// `項目を教えてください`).
-const WHAT_IS_ENDINGS: &[&str] = &[
-    "は何",
-    "はなに",
-    "はなん",
-    "って何",
-    "ってなに",
-    "を教え",
-    "を知り",
-    "はどれ",
-];
-
 /// Whether a text asks *which things* (`何の情報が漏れたの`, `どんな被害`,
 /// `漏れたかもしれない情報は何ですか`) rather than whether something is so
 /// (`情報は漏れたのですか`). Neighbouring entries share their words and differ in this.
-pub fn asks_which(morphemes: &[analysis::Morpheme]) -> bool {
+pub fn asks_which(analysis: &analysis::Analysis) -> bool {
+    let lang = &analysis.lang;
+    let morphemes = &analysis.morphemes;
     let is_noun = |m: &analysis::Morpheme| {
         m.pos.first().is_some_and(|p| p == "名詞")
             && m.pos.get(1).is_none_or(|p| p != "非自立")
-            && !NOT_THINGS.contains(&m.base.as_str())
+            && !lang.not_things.contains(&m.base)
     };
     morphemes.iter().enumerate().any(|(i, m)| {
         let next = morphemes.get(i + 1);
-        let what_thing = WHAT.contains(&m.base.as_str())
+        let what_thing = lang.what_pronouns.contains(&m.base)
             && next.is_some_and(|n| matches!(n.surface.as_str(), "の" | "が" | "を"));
         // `どのような情報`: skip `よう な`; `どのように` asks how, not which.
         let after_which = match (m.surface.as_str(), next) {
@@ -402,7 +320,7 @@ pub fn asks_which(morphemes: &[analysis::Morpheme]) -> bool {
             _ => next,
         };
         let which_thing =
-            WHICH_ADNOMINALS.contains(&m.surface.as_str()) && after_which.is_some_and(is_noun);
+            lang.which_adnominals.contains(&m.surface) && after_which.is_some_and(is_noun);
         // A noun modified by a clause and asked about (`漏れた情報は何ですか`).
         let clause_modified = i > 0 && is_noun(m) && {
             let before = &morphemes[i - 1];
@@ -421,9 +339,9 @@ pub fn asks_which(morphemes: &[analysis::Morpheme]) -> bool {
                 .take(3)
                 .map(|n| n.surface.as_str())
                 .collect();
-            attributive && WHAT_IS_ENDINGS.iter().any(|e| rest.starts_with(e))
+            attributive && lang.what_is_endings.iter().any(|e| rest.starts_with(e))
         };
-        what_thing || which_thing || clause_modified || LIST_NOUNS.contains(&m.base.as_str())
+        what_thing || which_thing || clause_modified || lang.list_nouns.contains(&m.base)
     })
 }
 
@@ -433,7 +351,7 @@ mod tests {
     use crate::test_support::analyzer;
 
     fn which(text: &str) -> bool {
-        asks_which(&analyzer().analyze(text).unwrap().morphemes)
+        asks_which(&analyzer().analyze(text).unwrap())
     }
 
     #[test]

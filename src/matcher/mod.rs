@@ -174,6 +174,7 @@ impl Matcher {
                 .as_deref()
                 .map(|csv| (csv, userdict_path.as_path())),
             disabled_folds,
+            &faq.lang,
         )?;
         let index = index::open_or_build(&faq, &analyzer, &config.paths.index)?;
         Self::new(faq, analyzer, index, config.thresholds, ablation)
@@ -203,11 +204,12 @@ impl Matcher {
         }
         let concepts = ConceptBuilder::new(&faq, &analyzer)?;
         let doc_freq = term_frequencies(&searcher, index.fields.phrasing(FieldKind::Terms))?;
+        let question_words = &analyzer.lang().question_words;
         for words in vocabulary.values_mut() {
             words.weigh(|term| {
                 let df = doc_freq.get(term).copied().unwrap_or(1).max(1);
                 let weight = idf(phrasings as f32, df as f32);
-                if concepts::QUESTION_WORDS.contains(&term) {
+                if question_words.contains(term) {
                     weight * INTERROGATIVE_WEIGHT
                 } else {
                     weight
@@ -343,7 +345,7 @@ impl Matcher {
             .drafts(&self.analyzer, analysis, &self.ablation)
             .into_iter()
             .map(|draft| {
-                let interrogative = concepts::QUESTION_WORDS.contains(&draft.text.as_str());
+                let interrogative = self.analyzer.lang().question_words.contains(&draft.text);
                 let (weight, known) = self.weight(&draft.alternatives)?;
                 // Numbers the FAQ never mentions (a phone or member number typed
                 // into the question) say nothing about the topic.

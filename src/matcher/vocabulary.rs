@@ -70,7 +70,7 @@ impl Vocabulary {
                     vocabulary.actions.insert(action);
                 }
             }
-            if asks_which(&analysis.morphemes) {
+            if asks_which(&analysis) {
                 vocabulary.which_share += 1.0;
             }
             vocabulary.phrasings += 1;
