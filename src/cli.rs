@@ -452,7 +452,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     "{}\t{}\t{}\t{}\t{}",
                     m.surface,
                     m.base,
-                    m.pos.join(","),
+                    m.pos.tags().join(","),
                     m.reading,
                     if m.content { "yes" } else { "-" }
                 );

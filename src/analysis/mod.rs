@@ -13,8 +13,10 @@
 //! - [`FieldKind::CharGram`]: bigrams of the normalized surface text, for unknown
 //!   words and typos.
 
+mod filters;
 pub mod fold;
 pub mod normalize;
+pub mod pos;
 mod tokenizer;
 
 use std::borrow::Cow;
@@ -32,7 +34,9 @@ use serde::Serialize;
 use crate::dictionary;
 use crate::error::{Error, Result};
 use crate::lang::Lang;
+pub use filters::{CONDITIONAL, DEGREE, EXTENT, TOKEN_FILTERS};
 use fold::Fold;
+use pos::Pos;
 pub use tokenizer::{JaTokenizer, register};
 
 /// The kinds of analyzed field kotae indexes and queries.
@@ -89,9 +93,9 @@ pub struct Morpheme {
     pub base: String,
     /// Katakana reading; empty for unknown words.
     pub reading: String,
-    /// Part of speech and its subcategories, `*` removed.
-    pub pos: Vec<String>,
-    /// Whether this morpheme counts as content (see [`is_content`]).
+    /// Part of speech and its subcategories.
+    pub pos: Pos,
+    /// Whether this morpheme counts as content (see `filters::is_content`).
     pub content: bool,
     /// Byte range in the original text.
     pub start: usize,
@@ -205,6 +209,8 @@ impl Analyzer {
         self.morphemes_of(&normalized)
     }
 
+    /// The analysis chain's first half: the normalized text → lindera → the
+    /// token filters of [`filters::TOKEN_FILTERS`].
     fn morphemes_of(&self, normalized: &normalize::Normalized) -> Result<Vec<Morpheme>> {
         // One lattice per thread, reused: segmentation then allocates nothing for it.
         thread_local! {
@@ -218,6 +224,7 @@ impl Analyzer {
                 )
             })
             .map_err(|e| Error::Analysis(e.to_string()))?;
+        let lang = &self.inner.lang;
         let mut morphemes: Vec<Morpheme> = Vec::with_capacity(tokens.len());
         for mut token in tokens {
             let surface = token.surface.to_string();
@@ -230,153 +237,22 @@ impl Analyzer {
                     .filter(|v| !v.is_empty() && *v != "*" && *v != "UNK")
                     .map(str::to_string)
             };
-            let pos: Vec<String> = (0..4).filter_map(&mut field).collect();
-            let mut base = field(6).unwrap_or_else(|| surface.clone());
-            let mut reading = field(7).unwrap_or_default();
+            let pos = Pos::parse((0..4).filter_map(&mut field).collect());
+            let base = field(6).unwrap_or_else(|| surface.clone());
+            let reading = field(7).unwrap_or_default();
             let (start, end) = normalized.original_range(token.byte_start, token.byte_end);
-            let lang = &self.inner.lang;
-            let mut content = is_content(lang, &pos, &base, &surface);
-            let n = morphemes.len();
-            if base == "た"
-                && n >= 2
-                && matches!(morphemes[n - 1].base.as_str(), "れる" | "られる")
-                && let Some(exposed) = lang
-                    .exposed
-                    .iter()
-                    .find(|rewrite| morphemes[n - 2].base == rewrite.from)
-            {
-                // `見られた`, `知られた`: something was exposed, not `見る` (to look).
-                morphemes[n - 2].base = exposed.to.clone();
-                morphemes[n - 2].reading = exposed.reading.clone();
-                morphemes[n - 2].content = true;
-            }
-            // `いつになったら` asks when, not what if.
-            let when = n >= 3
-                && morphemes[n - 1].base == "なる"
-                && morphemes[n - 2].surface == "に"
-                && morphemes[n - 3].base == "いつ";
-            if is_conditional(&pos, &base, &surface) && !when {
-                // `漏れたら`, `漏れれば`, `漏れるなら` ask the same as `もし漏れたら`.
-                base = CONDITIONAL.to_string();
-                reading = "モシ".to_string();
-                content = true;
-            }
-            let after = |test: fn(&Morpheme) -> bool| morphemes.last().is_some_and(test);
-            let after_number = after(|p| {
-                p.pos.get(1).is_some_and(|minor| minor == "数")
-                    && p.surface
-                        .chars()
-                        .all(|c| c.is_ascii_digit() || fold::is_kanji_numeral(c))
-            });
-            // `どこまで` asks how far, not where; `どのくらい` how much, not which (so it
-            // does not pass for the `どの` of `どの情報`): each is one interrogative.
-            let merged = if after(|p| p.base == "どこ") && surface == "まで" {
-                Some((EXTENT, "ドコマデ"))
-            } else if after(|p| p.base == "どの" || p.base == "どれ")
-                && matches!(surface.as_str(), "くらい" | "ぐらい")
-            {
-                Some((DEGREE, "ドノクライ"))
-            } else {
-                None
-            };
-            if let Some((word, word_reading)) = merged
-                && let Some(previous) = morphemes.last_mut()
-            {
-                previous.base = word.to_string();
-                previous.reading = word_reading.to_string();
-                content = false;
-            }
-            if surface == "ら"
-                && let Some(previous) = morphemes.last_mut()
-                && previous.surface == "どっか"
-            {
-                // Casual `どっから` is `どこから` (from where), not `どっか` + `ら`.
-                previous.base = "どこ".to_string();
-                previous.reading = "ドコ".to_string();
-                previous.content = true;
-                continue;
-            }
-            if matches!(base.as_str(), "いい" | "よい" | "良い")
-                && let Some(previous) = morphemes.last_mut()
-                && previous.base == CONDITIONAL
-                && previous.surface == "ば"
-            {
-                // `どうすればいい`, `電話すればよい`: asks what to do, not what if.
-                previous.base = previous.surface.clone();
-                previous.reading = "バ".to_string();
-                previous.content = false;
-            }
-            if base == "なに" && pos.get(1).is_some_and(|p| p == "代名詞") {
-                // `なにが漏れたの`: the FAQ writes 何. (`なん` is too often a piece of
-                // something else: `どうなんの`.)
-                base = "何".to_string();
-            }
-            if let Some(plain) = lang.ra_nuki.iter().find(|rewrite| base == rewrite.from) {
-                // `見れる` (casual for `見られる`, can see) is the FAQ's `見る`.
-                base = plain.to.clone();
-                reading = plain.reading.clone();
-            }
-            if base == "やって来る" {
-                // `どうやって来るの` is どう + 来る (how does it come), not a verb of its own.
-                base = "来る".to_string();
-                reading = "クル".to_string();
-            }
-            if base == "ある"
-                && n >= 2
-                && matches!(morphemes[n - 1].surface.as_str(), "が" | "か")
-                && matches!(morphemes[n - 2].base.as_str(), "何" | "なに")
-            {
-                // `何があった`, `何かあったの`: ある in the sense of 起きる (happen), the
-                // one content word of the question.
-                base = HAPPEN.to_string();
-                reading = "オキル".to_string();
-                content = true;
-            }
-            // `漏れたかどうか`: whether, not the interrogative how.
-            if surface == "か"
-                && n >= 2
-                && morphemes[n - 1].base == "どう"
-                && morphemes[n - 2].surface == "か"
-            {
-                morphemes[n - 1].content = false;
-            }
-            if base == "どうか" && n >= 1 && morphemes[n - 1].surface == "か" {
-                content = false;
-            }
-            if after_number && lang.date_counters.contains(&base) {
-                // `10月`, `3か月`: the number carries the meaning; the counter would
-                // make every date look like a rare shared word.
-                content = false;
-            }
-            let suffix = pos.first().is_some_and(|p| p == "名詞")
-                && pos.get(1).is_some_and(|p| p == "接尾")
-                && content;
-            if suffix
-                && let Some(noun) = morphemes.last_mut()
-                && noun.content
-                && noun.end == start
-                && noun.pos.first().is_some_and(|p| p == "名詞")
-            {
-                // `担当者`, `通話料`, `時間帯`: the suffix belongs to its noun. Alone it
-                // would be a rare word shared by unrelated questions (`料` of
-                // `利用料` and `通話料`).
-                noun.surface.push_str(&surface);
-                noun.base = noun.surface.clone();
-                // The joined word may be a filler (`具体的`).
-                noun.content = !lang.stop_words.contains(&noun.base);
-                noun.reading.push_str(&reading);
-                noun.end = end;
-                continue;
-            }
-            morphemes.push(Morpheme {
+            let mut morpheme = Morpheme {
+                content: filters::is_content(lang, &pos, &base, &surface),
                 surface,
                 base,
                 reading,
                 pos,
-                content,
                 start,
                 end,
-            });
+            };
+            if filters::run(&mut morpheme, &mut morphemes, lang) {
+                morphemes.push(morpheme);
+            }
         }
         Ok(morphemes)
     }
@@ -453,8 +329,10 @@ impl Analyzer {
     /// dictionary is part of the FAQ's content hash). The index records it,
     /// so an index built by other analysis is never opened.
     pub fn fingerprint(&self) -> String {
-        const SOURCES: [&str; 4] = [
+        const SOURCES: [&str; 6] = [
             include_str!("mod.rs"),
+            include_str!("filters.rs"),
+            include_str!("pos.rs"),
             include_str!("fold.rs"),
             include_str!("normalize.rs"),
             include_str!("tokenizer.rs"),
@@ -599,53 +477,6 @@ fn push_bigrams(chars: &[(char, usize, usize)], out: &mut Vec<Term>) {
             end: pair[1].2,
         });
     }
-}
-
-/// The interrogative `どのくらい`/`どれぐらい` (how much), as one term.
-pub const DEGREE: &str = "どのくらい";
-
-/// What `ある` stands for after `何が`/`何か` (`何があったの`): happen.
-const HAPPEN: &str = "起きる";
-
-/// The interrogative `どこまで` (how far), as one term.
-pub const EXTENT: &str = "どこまで";
-
-/// The word a conditional ending stands for in the term fields.
-pub const CONDITIONAL: &str = "もし";
-
-/// Whether a morpheme is a conditional ending: `たら`/`だら`, the particle `ば`,
-/// `なら`, or the conjunctive `と` (`漏れるとどうなる`; not the quoting `と`).
-fn is_conditional(pos: &[String], base: &str, surface: &str) -> bool {
-    let major = pos.first().map(String::as_str).unwrap_or("");
-    (major == "助動詞"
-        && matches!(
-            (base, surface),
-            ("た", "たら") | ("だ", "だら") | ("だ", "なら")
-        ))
-        || (major == "助詞" && surface == "ば")
-        || (major == "助詞" && pos.get(1).is_some_and(|p| p == "接続助詞") && surface == "と")
-}
-
-/// Whether a morpheme is content: nouns, verbs, adjectives, adverbs, adnominals,
-/// interjections and unknown words, minus dependent forms and the language data's stop words.
-pub fn is_content(lang: &Lang, pos: &[String], base: &str, surface: &str) -> bool {
-    let major = pos.first().map(String::as_str).unwrap_or("");
-    let minor = pos.get(1).map(String::as_str).unwrap_or("");
-    let kept_class = matches!(
-        major,
-        "名詞" | "動詞" | "形容詞" | "副詞" | "連体詞" | "感動詞" | ""
-    );
-    // Interrogative pronouns (`何`, `いつ`, `どこ`) say what kind of answer is wanted.
-    let interrogative = minor == "代名詞" && lang.interrogative_pronouns.contains(base);
-    let dependent = matches!(minor, "非自立" | "代名詞" | "接尾" | "数接続")
-        && !interrogative
-        && !(major == "名詞" && minor == "接尾" && surface.chars().any(fold::is_kanji));
-    let symbol_like = !surface.chars().any(char::is_alphanumeric);
-    kept_class
-        && !dependent
-        && !symbol_like
-        && !lang.stop_words.contains(base)
-        && !lang.stop_words.contains(surface)
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Serialize;
 
+use crate::analysis::pos::Class;
 use crate::analysis::{self, Analysis, Analyzer, FieldKind};
 use crate::error::Result;
 use crate::faq::Faq;
@@ -211,7 +212,7 @@ impl ConceptBuilder {
                     || (term.contains('ー') && term.chars().count() >= 3);
                 // Inflected forms the FAQ never uses (`なおった`) still start with the
                 // stem of the base form's reading (`なお`).
-                let inflects = matches!(m.pos.first().map(String::as_str), Some("動詞" | "形容詞"));
+                let inflects = matches!(m.pos.class, Class::Verb | Class::Adjective);
                 let stem = if inflects && has_kanji {
                     let mut chars: Vec<char> = base_reading.chars().collect();
                     chars.pop();
@@ -219,7 +220,7 @@ impl ConceptBuilder {
                 } else {
                     String::new()
                 };
-                if m.pos.first().is_some_and(|p| p == "名詞") {
+                if m.pos.class == Class::Noun {
                     nouns.insert(term.clone());
                 }
                 known_terms.insert(term.clone());
@@ -585,9 +586,10 @@ impl ConceptBuilder {
             // real word.
             let debris = run.iter().any(|m| {
                 m.content
-                    && m.pos
-                        .first()
-                        .is_none_or(|p| matches!(p.as_str(), "名詞" | "動詞" | "形容詞"))
+                    && matches!(
+                        m.pos.class,
+                        Class::Unknown | Class::Noun | Class::Verb | Class::Adjective
+                    )
                     && !self
                         .known_terms
                         .contains(&analyzer.fold(&m.base, FieldKind::Terms))

@@ -12,6 +12,7 @@ use super::concepts::Concept;
 use super::rules::{self, Case, Rules};
 use super::vocabulary::{self, Vocabulary};
 use super::{Matcher, intent};
+use crate::analysis::pos::Class;
 use crate::analysis::{self, Analysis, FieldKind};
 use crate::lang::Lang;
 
@@ -348,7 +349,7 @@ impl Matcher {
     fn has_foreign_verb(&self, analysis: &Analysis) -> bool {
         analysis.morphemes.iter().any(|m| {
             m.content
-                && m.pos.first().is_some_and(|p| p == "動詞")
+                && m.pos.class == Class::Verb
                 && m.surface.chars().any(analysis::fold::is_kanji)
                 && !self
                     .concepts

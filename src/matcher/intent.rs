@@ -9,6 +9,7 @@
 //! near miss.
 
 use crate::analysis;
+use crate::analysis::pos::{Class, Detail};
 
 /// What a procedure question asks to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,16 +44,11 @@ impl Procedure {
 pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
     let lang = &analysis.lang;
     let morphemes = &analysis.morphemes;
-    fn pos(m: &analysis::Morpheme) -> &str {
-        m.pos.first().map(String::as_str).unwrap_or("")
-    }
-    let is_action = |m: &analysis::Morpheme| {
-        pos(m) == "動詞" || (pos(m) == "名詞" && m.pos.get(1).is_some_and(|s| s == "サ変接続"))
-    };
+    let is_action = |m: &analysis::Morpheme| m.pos.is_action();
     // `削除してもらう`, `登録し直す`: verbs that carry the request or the aspect.
     let is_auxiliary = |m: &analysis::Morpheme| {
         lang.auxiliary_verbs.contains(&m.base)
-            || (pos(m) == "動詞" && m.pos.get(1).is_some_and(|s| s == "非自立"))
+            || (m.pos.class == Class::Verb && m.pos.sub() == Detail::Dependent)
     };
     let term_at =
         |m: &analysis::Morpheme| term_of(analysis, m).map_or(Procedure::Unnamed, Procedure::Action);
@@ -71,7 +67,7 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
             matches!(
                 n.base.as_str(),
                 "けれど" | "けれども" | "けど" | "が" | "のに"
-            ) && n.pos.get(1).is_some_and(|s| s == "接続助詞")
+            ) && n.pos.sub() == Detail::Conjunctive
         });
         // `登録はどこからできますか`, `どうすれば削除できますか`: where or how one
         // can do the action.
@@ -89,27 +85,27 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
         let verbal_noun_before = |at: usize| {
             morphemes
                 .get(at)
-                .is_some_and(|p| pos(p) == "名詞" && p.pos.get(1).is_some_and(|s| s == "サ変接続"))
+                .is_some_and(|p| p.pos.is_noun_of(Detail::SuruNoun))
         };
         // `管理できていますか` is a state, `特定できましたか` asks what was done.
         let stative_or_done = morphemes.get(i + 1).is_some_and(|n| n.surface == "て")
             && morphemes.get(i + 2).is_some_and(|n| n.base == "いる")
             || morphemes[i + 1..]
                 .iter()
-                .take_while(|n| pos(n) == "助動詞")
+                .take_while(|n| n.pos.class == Class::Auxiliary)
                 .any(|n| matches!(n.base.as_str(), "た" | "ない" | "ん"));
         let can_do = m.base == "できる"
-            && pos(m) == "動詞"
+            && m.pos.class == Class::Verb
             && !stative_or_done
             && i.checked_sub(1).is_some_and(|p| {
                 verbal_noun_before(p)
                     || (matches!(morphemes[p].surface.as_str(), "は" | "も")
                         && p.checked_sub(1).is_some_and(verbal_noun_before))
             });
-        let wants = (m.base == "たい" && pos(m) == "助動詞" && !concessive)
+        let wants = (m.base == "たい" && m.pos.class == Class::Auxiliary && !concessive)
             || requested
             || can_do
-            || (m.base == "できる" && pos(m) == "動詞" && asks_where_or_how);
+            || (m.base == "できる" && m.pos.class == Class::Verb && asks_where_or_how);
         // Unless it only asks to know or to talk (`知りたい`, `どこで確認できますか`).
         if wants {
             match action_before(i) {
@@ -136,12 +132,12 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
         if how_by_doing {
             let verb = morphemes[i + 3..]
                 .iter()
-                .position(|n| pos(n) == "動詞" && !is_auxiliary(n))
+                .position(|n| n.pos.class == Class::Verb && !is_auxiliary(n))
                 .map(|p| i + 3 + p);
             let done_or_suffered = |v: usize| {
                 morphemes[v + 1..]
                     .iter()
-                    .take_while(|n| pos(n) != "助詞" || n.surface == "て")
+                    .take_while(|n| n.pos.class != Class::Particle || n.surface == "て")
                     .any(|n| matches!(n.base.as_str(), "た" | "れる" | "られる"))
             };
             if verb.is_some_and(|v| !done_or_suffered(v)) {
@@ -165,8 +161,8 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
         let previous = i.checked_sub(1).map(|p| &morphemes[p]);
         // `Vには` (how to V) and `V方` (way of V-ing).
         let how_to = m.surface == "に" && morphemes.get(i + 1).is_some_and(|n| n.surface == "は");
-        let way_of = m.base == "方" && m.pos.get(1).is_some_and(|s| s == "接尾");
-        if (how_to || way_of) && previous.is_some_and(|p| pos(p) == "動詞") {
+        let way_of = m.base == "方" && m.pos.sub() == Detail::Suffix;
+        if (how_to || way_of) && previous.is_some_and(|p| p.pos.class == Class::Verb) {
             return action_before(i).map_or(Procedure::Unnamed, term_at);
         }
         // `不安で仕方ありません`, `仕方がない`: an idiom (can't help it), not a way of
@@ -185,8 +181,8 @@ pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
             // A noun names the action (`ログイン方法`, `通知の方法`); after a verb
             // (`削除する方法`) the action is the verb's.
             return match before {
-                Some(p) if pos(p) == "名詞" && p.content => term_at(p),
-                Some(p) if pos(p) == "動詞" => {
+                Some(p) if p.pos.class == Class::Noun && p.content => term_at(p),
+                Some(p) if p.pos.class == Class::Verb => {
                     action_before(i).map_or(Procedure::Unnamed, term_at)
                 }
                 _ => Procedure::Unnamed,
@@ -203,7 +199,7 @@ pub fn stated_abilities(analysis: &analysis::Analysis) -> Vec<String> {
     let morphemes = &analysis.morphemes;
     let mut abilities = Vec::new();
     for (i, m) in morphemes.iter().enumerate() {
-        if m.base != "できる" || m.pos.first().is_none_or(|p| p != "動詞") {
+        if m.base != "できる" || m.pos.class != Class::Verb {
             continue;
         }
         // Back over `こと`, `は`/`も`/`が` and `する` to the action.
@@ -211,10 +207,8 @@ pub fn stated_abilities(analysis: &analysis::Analysis) -> Vec<String> {
             .iter()
             .rev()
             .find(|p| !matches!(p.base.as_str(), "こと" | "は" | "も" | "が" | "する"));
-        let is_action = action.is_some_and(|p| {
-            p.pos.first().is_some_and(|s| s == "動詞")
-                || p.pos.get(1).is_some_and(|s| s == "サ変接続")
-        });
+        let is_action =
+            action.is_some_and(|p| p.pos.class == Class::Verb || p.pos.sub() == Detail::SuruNoun);
         if let Some(term) = action
             .filter(|_| is_action)
             .and_then(|p| term_of(analysis, p))
@@ -230,8 +224,8 @@ pub fn stated_abilities(analysis: &analysis::Analysis) -> Vec<String> {
 pub fn predicate(analysis: &analysis::Analysis) -> Option<String> {
     let m = analysis.morphemes.iter().rev().find(|m| {
         m.content
-            && (m.pos.first().is_some_and(|p| p == "動詞" || p == "形容詞")
-                || m.pos.get(1).is_some_and(|p| p == "サ変接続"))
+            && (matches!(m.pos.class, Class::Verb | Class::Adjective)
+                || m.pos.sub() == Detail::SuruNoun)
     })?;
     term_of(analysis, m)
 }
@@ -245,11 +239,11 @@ pub fn reported_problem(analysis: &analysis::Analysis) -> Option<String> {
     let morphemes = &analysis.morphemes;
     let last_predicate = morphemes
         .iter()
-        .rposition(|m| m.content && m.pos.first().is_some_and(|p| p == "動詞"))?;
+        .rposition(|m| m.content && m.pos.class == Class::Verb)?;
     let tail = &morphemes[last_predicate + 1..];
     // The ない of `かもしれない` (may have) negates nothing.
     let negated = morphemes[last_predicate..].windows(2).any(|pair| {
-        pair[1].pos.first().is_some_and(|p| p == "助動詞")
+        pair[1].pos.class == Class::Auxiliary
             && matches!(pair[1].base.as_str(), "ない" | "ん" | "ぬ")
             && pair[0].base != "しれる"
     });
@@ -303,8 +297,8 @@ pub fn asks_which(analysis: &analysis::Analysis) -> bool {
     let lang = &analysis.lang;
     let morphemes = &analysis.morphemes;
     let is_noun = |m: &analysis::Morpheme| {
-        m.pos.first().is_some_and(|p| p == "名詞")
-            && m.pos.get(1).is_none_or(|p| p != "非自立")
+        m.pos.class == Class::Noun
+            && m.pos.sub() != Detail::Dependent
             && !lang.not_things.contains(&m.base)
     };
     morphemes.iter().enumerate().any(|(i, m)| {
@@ -324,10 +318,7 @@ pub fn asks_which(analysis: &analysis::Analysis) -> bool {
         // A noun modified by a clause and asked about (`漏れた情報は何ですか`).
         let clause_modified = i > 0 && is_noun(m) && {
             let before = &morphemes[i - 1];
-            let attributive = before
-                .pos
-                .first()
-                .is_some_and(|p| p == "動詞" || p == "形容詞")
+            let attributive = matches!(before.pos.class, Class::Verb | Class::Adjective)
                 || matches!(before.base.as_str(), "た" | "ない" | "れる" | "られる");
             // The ending follows the whole compound (`ある個人情報は何`).
             let compound_end = morphemes[i..]

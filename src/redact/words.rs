@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use super::{PiiKind, Prepared, Span};
+use crate::analysis::pos::{Class, Detail, Pos};
 use crate::analysis::{Analyzer, Morpheme};
 
 /// The marker word lists, loaded from the data files compiled into the binary.
@@ -48,23 +49,24 @@ struct Word<'a> {
 }
 
 impl Word<'_> {
-    fn pos(&self, i: usize) -> &str {
-        self.morpheme.pos.get(i).map(String::as_str).unwrap_or("")
+    fn pos(&self) -> &Pos {
+        &self.morpheme.pos
     }
     fn surface(&self) -> &str {
         &self.morpheme.surface
     }
     fn is_noun(&self) -> bool {
-        self.pos(0) == "名詞" && !matches!(self.pos(1), "代名詞" | "非自立")
+        self.pos().class == Class::Noun
+            && !matches!(self.pos().sub(), Detail::Pronoun | Detail::Dependent)
     }
     fn is_proper(&self) -> bool {
-        self.pos(1) == "固有名詞"
+        self.pos().sub() == Detail::ProperNoun
     }
     fn is_unknown(&self) -> bool {
         self.morpheme.reading.is_empty() && !self.is_symbol()
     }
     fn is_symbol(&self) -> bool {
-        self.pos(0) == "記号"
+        self.pos().class == Class::Symbol
     }
     fn is_kana_or_latin(&self) -> bool {
         self.surface()
@@ -117,9 +119,9 @@ fn span_of(words: &[Word<'_>], kind: PiiKind) -> Option<Span> {
 /// Words the dictionary itself tags as a person's name, and words of gender.
 fn tagged_words(words: &[Word<'_>], spans: &mut Vec<Span>) {
     for (i, word) in words.iter().enumerate() {
-        if word.is_proper() && word.pos(2) == "人名" {
+        if word.is_proper() && word.pos().sub2() == Detail::PersonName {
             spans.extend(span_of(&words[i..=i], PiiKind::Name));
-        } else if word.pos(0) == "名詞" && MARKERS.gender.contains(word.surface()) {
+        } else if word.pos().class == Class::Noun && MARKERS.gender.contains(word.surface()) {
             spans.extend(span_of(&words[i..=i], PiiKind::Gender));
         }
     }
@@ -180,7 +182,7 @@ fn marked_names(words: &[Word<'_>], text: &str, spans: &mut Vec<Span>) {
                 // `健二`: a kanji and a number, one name.
                 if words
                     .get(end)
-                    .is_some_and(|w| w.pos(1) == "数" && w.start == words[from].end)
+                    .is_some_and(|w| w.pos().sub() == Detail::Number && w.start == words[from].end)
                 {
                     end += 1;
                 }
@@ -192,7 +194,7 @@ fn marked_names(words: &[Word<'_>], text: &str, spans: &mut Vec<Span>) {
             .nth(word.start)
             .map_or(text.len(), |(b, _)| b)..];
         let introduced = MARKERS.name_after.iter().any(|m| rest.starts_with(m))
-            || (word.pos(1) == "接尾" && word.pos(2) == "人名");
+            || (word.pos().sub() == Detail::Suffix && word.pos().sub2() == Detail::PersonName);
         let start = if introduced {
             Some(name_run_before(words, i))
         } else if surface == "です" {
@@ -212,8 +214,12 @@ fn could_follow_marker(word: &Word<'_>) -> bool {
     word.could_be_name()
         || (word.is_noun()
             && !matches!(
-                word.pos(1),
-                "サ変接続" | "形容動詞語幹" | "副詞可能" | "数" | "接尾"
+                word.pos().sub(),
+                Detail::SuruNoun
+                    | Detail::AdjectivalNoun
+                    | Detail::AdverbialNoun
+                    | Detail::Number
+                    | Detail::Suffix
             ))
 }
 
@@ -229,7 +235,7 @@ fn self_statement_start(words: &[Word<'_>], at: usize) -> Option<usize> {
         // name the dictionary reads as a common word.
         let after_contact = at >= 3
             && words[at - 2].surface() == "の"
-            && (is_number(&words[at - 3]) || words[at - 3].pos(2) == "地域")
+            && (is_number(&words[at - 3]) || words[at - 3].pos().sub2() == Detail::Region)
             && is_plain_kanji_noun(&words[at - 1]);
         if after_contact {
             return Some(at - 1);
@@ -261,8 +267,7 @@ fn is_given_name_like(word: &Word<'_>) -> bool {
 
 fn is_plain_kanji_noun(word: &Word<'_>) -> bool {
     let chars = word.surface().chars().count();
-    word.pos(0) == "名詞"
-        && word.pos(1) == "一般"
+    word.pos().is_noun_of(Detail::General)
         && (2..=4).contains(&chars)
         && word
             .surface()
@@ -275,7 +280,11 @@ fn is_plain_kanji_noun(word: &Word<'_>) -> bool {
 /// characters.
 fn is_name_part_at_start(word: &Word<'_>) -> bool {
     (word.is_unknown()
-        || (word.pos(0) == "名詞" && matches!(word.pos(1), "一般" | "固有名詞" | "数")))
+        || (word.pos().class == Class::Noun
+            && matches!(
+                word.pos().sub(),
+                Detail::General | Detail::ProperNoun | Detail::Number
+            )))
         && word.surface().chars().count() <= 4
 }
 
@@ -356,13 +365,15 @@ fn name_chunk(words: &[Word<'_>], from: usize, step: isize, edge: usize) -> Opti
         return None;
     }
     let chunk_word = |w: &Word<'_>| {
-        !matches!(w.pos(0), "助詞" | "助動詞" | "記号" | "接続詞")
-            && !w.is_symbol()
+        !matches!(
+            w.pos().class,
+            Class::Particle | Class::Auxiliary | Class::Symbol | Class::Conjunction
+        ) && !w.is_symbol()
             && !MARKERS.gender.contains(w.surface())
             && !MARKERS.self_words.contains(w.surface())
             && !MARKERS.family.contains(w.surface())
-            && w.pos(1) != "数"
-            && w.pos(1) != "代名詞"
+            && w.pos().sub() != Detail::Number
+            && w.pos().sub() != Detail::Pronoun
     };
     let (mut start, mut end) = (words[from].start, words[from].end);
     let mut at = from as isize;
@@ -449,7 +460,9 @@ fn is_address_part(word: &Word<'_>) -> bool {
 /// Whether a run of nouns is an address: it names a place (地域), or a number in it
 /// is followed by 丁目/番地/号 (as one word, `686番地`, or two) or by a hyphen.
 fn holds_address(run: &[Word<'_>]) -> bool {
-    let place = run.iter().any(|w| w.is_proper() && w.pos(2) == "地域");
+    let place = run
+        .iter()
+        .any(|w| w.is_proper() && w.pos().sub2() == Detail::Region);
     let marks_address = |w: &Word<'_>| {
         w.surface() == "-"
             || MARKERS
@@ -469,7 +482,7 @@ fn holds_address(run: &[Word<'_>]) -> bool {
 }
 
 fn is_number(word: &Word<'_>) -> bool {
-    word.pos(1) == "数" || word.surface().chars().any(|c| c.is_ascii_digit())
+    word.pos().sub() == Detail::Number || word.surface().chars().any(|c| c.is_ascii_digit())
 }
 
 /// Banks and branches: the proper name before 銀行, 信用金庫, 支店…
@@ -499,7 +512,10 @@ fn banks(words: &[Word<'_>], spans: &mut Vec<Span>) {
         while start > 0
             && i - start < 4
             && words[start - 1].end == words[start].start
-            && !matches!(words[start - 1].pos(0), "助詞" | "助動詞")
+            && !matches!(
+                words[start - 1].pos().class,
+                Class::Particle | Class::Auxiliary
+            )
             && (words[start - 1].is_noun()
                 || words[start - 1].is_unknown()
                 || words[start - 1].is_kana_or_latin())
