@@ -364,202 +364,235 @@ fn run(cli: Cli) -> Result<ExitCode> {
         server.as_ref().map(|s| s.log_format).unwrap_or_default(),
     );
     match cli.command {
-        Command::Serve(_) => {
-            let server = server.unwrap_or_default();
-            let store = open_or_degraded(&server.data, server.database.as_deref());
-            let started = std::time::Instant::now();
-            let matcher = Matcher::build(&config)?;
-            tracing::info!(
-                entries = matcher.faq().entries.len(),
-                index = %matcher.index().dir.display(),
-                built = matcher.index().built,
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "ready"
-            );
-            let addr = server.addr;
-            let state = AppState::new(matcher, &config, server, store);
-            let runtime = tokio::runtime::Runtime::new()
-                .map_err(|e| Error::Config(format!("cannot start the async runtime: {e}")))?;
-            runtime.block_on(server::serve(state, addr))?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Index => {
-            let matcher = Matcher::build(&config)?;
-            for pair in matcher.near_duplicates() {
-                eprintln!(
-                    "warning: entries {:?} and {:?} ask nearly the same ({:.0} % of their words): merge them or make them differ",
-                    pair.first,
-                    pair.second,
-                    pair.similarity * 100.0
-                );
-            }
-            let index = matcher.index();
-            say!(
-                "{} {} ({} entries, {} documents)",
-                if index.built { "built" } else { "up to date:" },
-                index.dir.display(),
-                index.manifest.entries,
-                index.manifest.documents
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Serve(_) => serve(&config, server.unwrap_or_default()),
+        Command::Index => index(&config),
         Command::Ask {
             question,
             top_k,
             json,
-        } => {
-            let matcher = Matcher::build(&config)?;
-            let question = Question::new(&question, top_k, false, &config.limits)?;
-            let reply = matcher.ask(&question)?;
-            if json {
-                say!("{}", to_json(&reply)?);
-            } else {
-                print_reply(&reply);
-            }
-            Ok(if reply.decision == Decision::Answer {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
-        }
-        Command::Explain { question } => {
-            let matcher = Matcher::build(&config)?;
-            let question = Question::new(&question, 5, true, &config.limits)?;
-            let reply = matcher.ask(&question)?;
-            print_reply(&reply);
-            if let Some(explain) = &reply.explain {
-                say!("\n{}", to_json(explain)?);
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Search { text, limit } => {
-            let matcher = Matcher::build(&config)?;
-            for hit in matcher.search(&text, limit, None)? {
-                say!(
-                    "{:>8.3}  {:<20} {}",
-                    hit.score,
-                    hit.entry.id,
-                    hit.entry.question
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Tokenize { text } => {
-            let matcher = Matcher::build(&config)?;
-            say!("surface\tbase\tpos\treading\tcontent");
-            for m in matcher.analyzer().morphemes(&text)? {
-                say!(
-                    "{}\t{}\t{}\t{}\t{}",
-                    m.surface,
-                    m.base,
-                    m.pos.tags().join(","),
-                    m.reading,
-                    if m.content { "yes" } else { "-" }
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        } => ask(&config, &question, top_k, json),
+        Command::Explain { question } => explain(&config, &question),
+        Command::Search { text, limit } => search(&config, &text, limit),
+        Command::Tokenize { text } => tokenize(&config, &text),
         Command::Review {
             data,
             database,
             json,
-        } => {
-            let data = data
-                .or_else(|| file.server.as_ref().and_then(|s| s.data.clone()))
-                .unwrap_or_else(|| ServerConfig::default().data);
-            let database =
-                database.or_else(|| file.server.as_ref().and_then(|s| s.database.clone()));
-            let store: Box<dyn Store> = match &database {
-                Some(url) => Box::new(PostgresStore::connect(url)?),
-                None => Box::new(SqliteStore::open(&data)?),
-            };
-            let matcher = Matcher::build(&config)?;
-            let groups =
-                review::groups(matcher.analyzer(), &store.unanswered()?, &store.feedback()?)?;
-            if groups.is_empty() {
-                say!("no unanswered questions recorded in {}", data.display());
-            }
-            for group in &groups {
-                if json {
-                    say!("{}", to_json(group)?);
-                    continue;
-                }
-                say!("{:>4}×  {}", group.count, group.examples.join(" / "));
-                let decisions: Vec<String> = group
-                    .decisions
-                    .iter()
-                    .map(|(d, n)| format!("{d} {n}"))
-                    .collect();
-                say!("       decisions: {}", decisions.join(", "));
-                for (id, offered) in &group.candidates {
-                    let (up, down) = group.feedback.get(id).copied().unwrap_or_default();
-                    say!("       offered {id} ×{offered}  (feedback on it: 👍 {up} 👎 {down})");
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        } => review(&config, &file, data, database, json),
         Command::Import { file, out, force } => {
             let dir = out.unwrap_or_else(|| config.paths.faq.clone());
             let written = import(&file, &dir, force)?;
             say!("imported {} into {}", file.display(), written.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export { format, out } => {
-            let faq = Faq::load(&config.paths.faq)?;
-            match (format, out) {
-                (ExportFormat::Csv, None) => {
-                    tabular::write_csv(&faq.entries, &mut std::io::stdout())?
-                }
-                (ExportFormat::Csv, Some(path)) => {
-                    let mut file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-                    tabular::write_csv(&faq.entries, &mut file)?;
-                }
-                (ExportFormat::Xlsx, Some(path)) => tabular::write_xlsx(&faq.entries, &path)?,
-                (ExportFormat::Xlsx, None) => {
-                    return Err(Error::Config(
-                        "an Excel export needs --out FILE.xlsx".into(),
-                    ));
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Export { format, out } => export(&config, format, out),
         Command::Eval {
             file: eval_file,
             json,
             without,
-        } => {
-            let labelled = eval::read(&eval_file)?;
-            let (ablation, folds) = parse_without(&without)?;
-            let matcher = Matcher::build_with(&config, ablation, folds)?;
-            let outcomes = eval::run(&matcher, &labelled, 10)?;
-            let report = eval::report(&outcomes);
-            for o in &outcomes {
-                if json {
-                    say!("{}", to_json(o)?);
-                } else if o.wrong_answer()
-                    || (!o.expected.is_empty() && (!o.top1() || o.decision != Decision::Answer))
-                {
-                    say!(
-                        "{:<9} {:.2} expected {:?} got {:?}  {}",
-                        o.decision.as_str(),
-                        o.confidence,
-                        o.expected,
-                        o.ranked.first(),
-                        o.question
-                    );
-                }
-            }
-            if json {
-                say!("{}", to_json(&report)?);
-            } else {
-                say!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                );
-            }
-            Ok(ExitCode::SUCCESS)
+        } => eval_command(&config, &eval_file, json, &without),
+    }
+}
+
+/// `kotae serve`: the HTTP service until a signal stops it.
+fn serve(config: &Config, server: ServerConfig) -> Result<ExitCode> {
+    let store = open_or_degraded(&server.data, server.database.as_deref());
+    let started = std::time::Instant::now();
+    let matcher = Matcher::build(config)?;
+    tracing::info!(
+        entries = matcher.faq().entries.len(),
+        index = %matcher.index().dir.display(),
+        built = matcher.index().built,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "ready"
+    );
+    let addr = server.addr;
+    let state = AppState::new(matcher, config, server, store);
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Error::Config(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(server::serve(state, addr))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `kotae index`: builds the index if needed and warns about near-duplicates.
+fn index(config: &Config) -> Result<ExitCode> {
+    let matcher = Matcher::build(config)?;
+    for pair in matcher.near_duplicates() {
+        eprintln!(
+            "warning: entries {:?} and {:?} ask nearly the same ({:.0} % of their words): merge them or make them differ",
+            pair.first,
+            pair.second,
+            pair.similarity * 100.0
+        );
+    }
+    let index = matcher.index();
+    say!(
+        "{} {} ({} entries, {} documents)",
+        if index.built { "built" } else { "up to date:" },
+        index.dir.display(),
+        index.manifest.entries,
+        index.manifest.documents
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `kotae ask`: one question, exit status 0 only when answered.
+fn ask(config: &Config, question: &str, top_k: usize, json: bool) -> Result<ExitCode> {
+    let matcher = Matcher::build(config)?;
+    let question = Question::new(question, top_k, false, &config.limits)?;
+    let reply = matcher.ask(&question)?;
+    if json {
+        say!("{}", to_json(&reply)?);
+    } else {
+        print_reply(&reply);
+    }
+    Ok(if reply.decision == Decision::Answer {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `kotae explain`: the reply with its evidence and the rule that decided.
+fn explain(config: &Config, question: &str) -> Result<ExitCode> {
+    let matcher = Matcher::build(config)?;
+    let question = Question::new(question, 5, true, &config.limits)?;
+    let reply = matcher.ask(&question)?;
+    print_reply(&reply);
+    if let Some(explain) = &reply.explain {
+        say!("\n{}", to_json(explain)?);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `kotae search`: staff search, ranked.
+fn search(config: &Config, text: &str, limit: usize) -> Result<ExitCode> {
+    let matcher = Matcher::build(config)?;
+    for hit in matcher.search(text, limit, None)? {
+        say!(
+            "{:>8.3}  {:<20} {}",
+            hit.score,
+            hit.entry.id,
+            hit.entry.question
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `kotae tokenize`: the analyzer's morphemes.
+fn tokenize(config: &Config, text: &str) -> Result<ExitCode> {
+    let matcher = Matcher::build(config)?;
+    say!("surface\tbase\tpos\treading\tcontent");
+    for m in matcher.analyzer().morphemes(text)? {
+        say!(
+            "{}\t{}\t{}\t{}\t{}",
+            m.surface,
+            m.base,
+            m.pos.tags().join(","),
+            m.reading,
+            if m.content { "yes" } else { "-" }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `kotae review`: the unanswered questions, grouped, with what was offered.
+fn review(
+    config: &Config,
+    file: &FileConfig,
+    data: Option<PathBuf>,
+    database: Option<String>,
+    json: bool,
+) -> Result<ExitCode> {
+    let data = data
+        .or_else(|| file.server.as_ref().and_then(|s| s.data.clone()))
+        .unwrap_or_else(|| ServerConfig::default().data);
+    let database = database.or_else(|| file.server.as_ref().and_then(|s| s.database.clone()));
+    let store: Box<dyn Store> = match &database {
+        Some(url) => Box::new(PostgresStore::connect(url)?),
+        None => Box::new(SqliteStore::open(&data)?),
+    };
+    let matcher = Matcher::build(config)?;
+    let groups = review::groups(matcher.analyzer(), &store.unanswered()?, &store.feedback()?)?;
+    if groups.is_empty() {
+        say!("no unanswered questions recorded in {}", data.display());
+    }
+    for group in &groups {
+        if json {
+            say!("{}", to_json(group)?);
+            continue;
+        }
+        say!("{:>4}×  {}", group.count, group.examples.join(" / "));
+        let decisions: Vec<String> = group
+            .decisions
+            .iter()
+            .map(|(d, n)| format!("{d} {n}"))
+            .collect();
+        say!("       decisions: {}", decisions.join(", "));
+        for (id, offered) in &group.candidates {
+            let (up, down) = group.feedback.get(id).copied().unwrap_or_default();
+            say!("       offered {id} ×{offered}  (feedback on it: 👍 {up} 👎 {down})");
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `kotae export`: the FAQ as CSV or XLSX.
+fn export(config: &Config, format: ExportFormat, out: Option<PathBuf>) -> Result<ExitCode> {
+    let faq = Faq::load(&config.paths.faq)?;
+    match (format, out) {
+        (ExportFormat::Csv, None) => tabular::write_csv(&faq.entries, &mut std::io::stdout())?,
+        (ExportFormat::Csv, Some(path)) => {
+            let mut file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+            tabular::write_csv(&faq.entries, &mut file)?;
+        }
+        (ExportFormat::Xlsx, Some(path)) => tabular::write_xlsx(&faq.entries, &path)?,
+        (ExportFormat::Xlsx, None) => {
+            return Err(Error::Config(
+                "an Excel export needs --out FILE.xlsx".into(),
+            ));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `kotae eval`: a labelled question set, with mechanisms or rules switched off.
+fn eval_command(
+    config: &Config,
+    eval_file: &Path,
+    json: bool,
+    without: &[String],
+) -> Result<ExitCode> {
+    let labelled = eval::read(eval_file)?;
+    let (ablation, folds) = parse_without(without)?;
+    let matcher = Matcher::build_with(config, ablation, folds)?;
+    let outcomes = eval::run(&matcher, &labelled, 10)?;
+    let report = eval::report(&outcomes);
+    for o in &outcomes {
+        if json {
+            say!("{}", to_json(o)?);
+        } else if o.wrong_answer()
+            || (!o.expected.is_empty() && (!o.top1() || o.decision != Decision::Answer))
+        {
+            say!(
+                "{:<9} {:.2} expected {:?} got {:?}  {}",
+                o.decision.as_str(),
+                o.confidence,
+                o.expected,
+                o.ranked.first(),
+                o.question
+            );
+        }
+    }
+    if json {
+        say!("{}", to_json(&report)?);
+    } else {
+        say!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Writes the entries of `file` as `<dir>/<stem>.json`, keeping it only if the

@@ -122,46 +122,7 @@ impl Faq {
     pub fn load(dir: &Path) -> Result<Faq> {
         let mut hasher = Sha256::new();
         let mut problems = Vec::new();
-        let mut entries = Vec::new();
-        let mut responses = Responses::default();
-
-        let mut entry_files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| Error::io(dir, e))?
-            .filter_map(|item| item.ok().map(|item| item.path()))
-            .filter(|path| is_entry_file(path) && path.is_file())
-            .collect();
-        entry_files.sort();
-
-        for path in &entry_files {
-            if matches!(
-                tabular::Format::of(path),
-                Some(tabular::Format::Csv | tabular::Format::Tsv)
-            ) {
-                let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-                hash_file(&mut hasher, path, &String::from_utf8_lossy(&bytes));
-                match tabular::read_entries(path) {
-                    Ok(parsed) => entries.extend(parsed.into_iter().map(|e| (path.clone(), e))),
-                    Err(Error::InvalidFaq(found)) => problems.extend(found),
-                    Err(other) => return Err(other),
-                }
-                continue;
-            }
-            let text = read(path)?;
-            hash_file(&mut hasher, path, &text);
-            let name = file_name(path);
-            if name == RESPONSES_FILE {
-                match serde_json::from_str::<Responses>(&text) {
-                    Ok(parsed) => responses = parsed,
-                    Err(e) => problems.push(format!("{}: {e}", path.display())),
-                }
-                continue;
-            }
-            match serde_json::from_str::<Vec<Entry>>(&text) {
-                Ok(parsed) => entries.extend(parsed.into_iter().map(|e| (path.clone(), e))),
-                Err(e) => problems.push(format!("{}: {e}", path.display())),
-            }
-        }
-
+        let (entries, responses) = read_entry_files(dir, &mut hasher, &mut problems)?;
         let synonyms = match read_optional(&dir.join(SYNONYMS_FILE))? {
             Some(text) => {
                 hash_file(&mut hasher, &dir.join(SYNONYMS_FILE), &text);
@@ -337,6 +298,55 @@ fn is_entry_file(path: &Path) -> bool {
             tabular::Format::of(path),
             Some(tabular::Format::Csv | tabular::Format::Tsv)
         )
+}
+
+/// Every entry file of `dir` (JSON and CSV/TSV, in file-name order) and the
+/// responses file, hashed; problems are collected, not returned early.
+fn read_entry_files(
+    dir: &Path,
+    hasher: &mut Sha256,
+    problems: &mut Vec<String>,
+) -> Result<(Vec<(PathBuf, Entry)>, Responses)> {
+    let mut entries = Vec::new();
+    let mut responses = Responses::default();
+
+    let mut entry_files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|item| item.ok().map(|item| item.path()))
+        .filter(|path| is_entry_file(path) && path.is_file())
+        .collect();
+    entry_files.sort();
+
+    for path in &entry_files {
+        if matches!(
+            tabular::Format::of(path),
+            Some(tabular::Format::Csv | tabular::Format::Tsv)
+        ) {
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            hash_file(hasher, path, &String::from_utf8_lossy(&bytes));
+            match tabular::read_entries(path) {
+                Ok(parsed) => entries.extend(parsed.into_iter().map(|e| (path.clone(), e))),
+                Err(Error::InvalidFaq(found)) => problems.extend(found),
+                Err(other) => return Err(other),
+            }
+            continue;
+        }
+        let text = read(path)?;
+        hash_file(hasher, path, &text);
+        let name = file_name(path);
+        if name == RESPONSES_FILE {
+            match serde_json::from_str::<Responses>(&text) {
+                Ok(parsed) => responses = parsed,
+                Err(e) => problems.push(format!("{}: {e}", path.display())),
+            }
+            continue;
+        }
+        match serde_json::from_str::<Vec<Entry>>(&text) {
+            Ok(parsed) => entries.extend(parsed.into_iter().map(|e| (path.clone(), e))),
+            Err(e) => problems.push(format!("{}: {e}", path.display())),
+        }
+    }
+    Ok((entries, responses))
 }
 
 /// The directory's additions to the language data's word lists, hashed.

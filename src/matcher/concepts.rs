@@ -137,54 +137,143 @@ pub struct Draft {
     pub last_start: Option<usize>,
 }
 
+/// Runs of adjacent morphemes written in hiragana (and `ー`).
+fn kana_runs(morphemes: &[analysis::Morpheme]) -> Vec<&[analysis::Morpheme]> {
+    let is_kana = |text: &str| {
+        text.chars()
+            .all(|c| analysis::fold::is_hiragana(c) || c == 'ー')
+    };
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < morphemes.len() {
+        if !is_kana(&morphemes[i].surface) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < morphemes.len()
+            && is_kana(&morphemes[j].surface)
+            && morphemes[j].start == morphemes[j - 1].end
+        {
+            j += 1;
+        }
+        runs.push(&morphemes[i..j]);
+        i = j;
+    }
+    runs
+}
+
+/// Synonym group members by their first term (longest first, so `個人情報` wins
+/// over `個人`), and each group's analyzed members.
+#[allow(clippy::type_complexity)]
+fn synonym_members(
+    faq: &Faq,
+    analyzer: &Analyzer,
+) -> Result<(HashMap<String, Vec<Member>>, Vec<Vec<Vec<String>>>)> {
+    let mut members = Vec::new();
+    let mut groups = Vec::new();
+    for (group, words) in faq.synonyms.iter().enumerate() {
+        let mut analyzed = Vec::new();
+        for word in words {
+            let analysis = analyzer.analyze(word)?;
+            let terms: Vec<String> = analysis.terms.into_iter().map(|t| t.text).collect();
+            // A member written in kanji also stands for its reading, for members
+            // who type the word in hiragana (`こわい`, `さくじょ`).
+            let reading: Vec<String> = match terms.as_slice() {
+                [_] => analysis
+                    .readings
+                    .into_iter()
+                    .map(|t| t.text)
+                    .filter(|r| {
+                        r.chars().count() >= 3 && r.chars().all(analysis::fold::is_hiragana)
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for spelling in [terms, reading] {
+                if !spelling.is_empty() && !analyzed.contains(&spelling) {
+                    members.push(Member {
+                        terms: spelling.clone(),
+                        group,
+                    });
+                    analyzed.push(spelling);
+                }
+            }
+        }
+        groups.push(analyzed);
+    }
+    members.sort_by_key(|m| std::cmp::Reverse(m.terms.len()));
+    let mut by_first: HashMap<String, Vec<Member>> = HashMap::default();
+    for member in members {
+        if let Some(first) = member.terms.first() {
+            by_first.entry(first.clone()).or_default().push(member);
+        }
+    }
+    Ok((by_first, groups))
+}
+
+/// What the FAQ's own words give the respelling of kana input: readings → words.
+#[derive(Default)]
+struct FaqWords {
+    lexicon: HashMap<String, (String, String)>,
+    geminates: HashMap<String, (String, String)>,
+    known_terms: HashSet<String>,
+    nouns: HashSet<String>,
+}
+
+impl FaqWords {
+    /// Adds one content morpheme of the FAQ that has a reading.
+    fn add(&mut self, analyzer: &Analyzer, m: &analysis::Morpheme) {
+        let term = analyzer.fold(&m.base, FieldKind::Terms);
+        let base_reading = analyzer.fold(&m.base_reading(), FieldKind::Reading);
+        let surface_reading = analyzer.fold(m.surface_reading(), FieldKind::Reading);
+        let geminate = m.surface_reading().ends_with(['ッ', 'っ']);
+        let has_kanji = m.base.chars().any(analysis::fold::is_kanji);
+        // Two kana spell too many things (`にち`, `ほう`): only words of two or more
+        // characters are looked up by a two-kana reading. A loanword keeps its
+        // length (`めーる` reads `める` once the long vowel is folded away).
+        let short_ok = (has_kanji && term.chars().count() >= 2)
+            || (term.contains('ー') && term.chars().count() >= 3);
+        // Inflected forms the FAQ never uses (`なおった`) still start with the stem
+        // of the base form's reading (`なお`).
+        let inflects = matches!(m.pos.class, Class::Verb | Class::Adjective);
+        let stem = if inflects && has_kanji {
+            let mut chars: Vec<char> = base_reading.chars().collect();
+            chars.pop();
+            chars.into_iter().collect()
+        } else {
+            String::new()
+        };
+        if m.pos.class == Class::Noun {
+            self.nouns.insert(term.clone());
+        }
+        self.known_terms.insert(term.clone());
+        if geminate && surface_reading.chars().all(analysis::fold::is_hiragana) {
+            self.geminates
+                .entry(surface_reading.clone())
+                .or_insert_with(|| (term.clone(), base_reading.clone()));
+        }
+        let surface_reading = if geminate {
+            String::new()
+        } else {
+            surface_reading
+        };
+        for reading in [base_reading.clone(), surface_reading, stem] {
+            let long_enough = reading.chars().count() >= if short_ok { 2 } else { 3 };
+            if long_enough && reading.chars().all(analysis::fold::is_hiragana) {
+                self.lexicon
+                    .entry(reading)
+                    .or_insert_with(|| (term.clone(), base_reading.clone()));
+            }
+        }
+    }
+}
+
 impl ConceptBuilder {
     /// Analyzes the FAQ's synonym groups and collects the readings of its words.
     pub fn new(faq: &Faq, analyzer: &Analyzer) -> Result<ConceptBuilder> {
-        let mut members = Vec::new();
-        let mut groups = Vec::new();
-        for (group, words) in faq.synonyms.iter().enumerate() {
-            let mut analyzed = Vec::new();
-            for word in words {
-                let analysis = analyzer.analyze(word)?;
-                let terms: Vec<String> = analysis.terms.into_iter().map(|t| t.text).collect();
-                // A member written in kanji also stands for its reading, for members
-                // who type the word in hiragana (`こわい`, `さくじょ`).
-                let reading: Vec<String> = match terms.as_slice() {
-                    [_] => analysis
-                        .readings
-                        .into_iter()
-                        .map(|t| t.text)
-                        .filter(|r| {
-                            r.chars().count() >= 3 && r.chars().all(analysis::fold::is_hiragana)
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                for spelling in [terms, reading] {
-                    if !spelling.is_empty() && !analyzed.contains(&spelling) {
-                        members.push(Member {
-                            terms: spelling.clone(),
-                            group,
-                        });
-                        analyzed.push(spelling);
-                    }
-                }
-            }
-            groups.push(analyzed);
-        }
-        // Longest members first, so `個人情報` wins over `個人`.
-        members.sort_by_key(|m| std::cmp::Reverse(m.terms.len()));
-        let mut by_first: HashMap<String, Vec<Member>> = HashMap::default();
-        for member in members {
-            if let Some(first) = member.terms.first() {
-                by_first.entry(first.clone()).or_default().push(member);
-            }
-        }
-
-        let mut lexicon = HashMap::default();
-        let mut geminates = HashMap::default();
-        let mut known_terms = HashSet::default();
-        let mut nouns = HashSet::default();
+        let (members, groups) = synonym_members(faq, analyzer)?;
+        let mut words = FaqWords::default();
         let texts = faq
             .entries
             .iter()
@@ -196,54 +285,17 @@ impl ConceptBuilder {
             .chain(faq.synonyms.iter().flatten());
         for text in texts {
             for m in analyzer.morphemes(text)? {
-                if !m.content || m.reading.is_empty() {
-                    continue;
-                }
-                let term = analyzer.fold(&m.base, FieldKind::Terms);
-                let base_reading = analyzer.fold(&m.base_reading(), FieldKind::Reading);
-                let surface_reading = analyzer.fold(m.surface_reading(), FieldKind::Reading);
-                let geminate = m.surface_reading().ends_with(['ッ', 'っ']);
-                let has_kanji = m.base.chars().any(analysis::fold::is_kanji);
-                // Two kana spell too many things (`にち`, `ほう`): only words of two or
-                // more characters are looked up by a two-kana reading.
-                // A loanword keeps its length (`めーる` reads `める` once the long
-                // vowel is folded away).
-                let short_ok = (has_kanji && term.chars().count() >= 2)
-                    || (term.contains('ー') && term.chars().count() >= 3);
-                // Inflected forms the FAQ never uses (`なおった`) still start with the
-                // stem of the base form's reading (`なお`).
-                let inflects = matches!(m.pos.class, Class::Verb | Class::Adjective);
-                let stem = if inflects && has_kanji {
-                    let mut chars: Vec<char> = base_reading.chars().collect();
-                    chars.pop();
-                    chars.into_iter().collect()
-                } else {
-                    String::new()
-                };
-                if m.pos.class == Class::Noun {
-                    nouns.insert(term.clone());
-                }
-                known_terms.insert(term.clone());
-                if geminate && surface_reading.chars().all(analysis::fold::is_hiragana) {
-                    geminates
-                        .entry(surface_reading.clone())
-                        .or_insert_with(|| (term.clone(), base_reading.clone()));
-                }
-                let surface_reading = if geminate {
-                    String::new()
-                } else {
-                    surface_reading
-                };
-                for reading in [base_reading.clone(), surface_reading, stem] {
-                    let long_enough = reading.chars().count() >= if short_ok { 2 } else { 3 };
-                    if long_enough && reading.chars().all(analysis::fold::is_hiragana) {
-                        lexicon
-                            .entry(reading)
-                            .or_insert_with(|| (term.clone(), base_reading.clone()));
-                    }
+                if m.content && !m.reading.is_empty() {
+                    words.add(analyzer, &m);
                 }
             }
         }
+        let FaqWords {
+            mut lexicon,
+            geminates,
+            known_terms,
+            nouns,
+        } = words;
         // Interrogatives typed in kana (`ふっきゅうはいつ`) are words, not debris
         // for a FAQ word to absorb (`はい…`).
         for word in analyzer.lang().kana_question_words.iter() {
@@ -258,7 +310,7 @@ impl ConceptBuilder {
             .filter(|c| analysis::fold::is_kanji(*c))
             .collect();
         Ok(ConceptBuilder {
-            members: by_first,
+            members,
             groups,
             lexicon,
             geminates,
@@ -299,45 +351,12 @@ impl ConceptBuilder {
         analysis: &Analysis,
         ablation: &super::Ablation,
     ) -> Vec<Draft> {
-        let no_synonyms = ablation.no_synonyms;
-        let no_compounds = ablation.no_compounds;
-        let mut terms: Vec<(String, String)> = analysis
-            .terms
-            .iter()
-            .zip(&analysis.readings)
-            .map(|(t, r)| (t.text.clone(), r.text.clone()))
-            .collect();
-        // Where each term starts in the text; respelled terms have no place.
-        let mut starts: Vec<Option<usize>> = analysis.terms.iter().map(|t| Some(t.start)).collect();
-        if !ablation.no_respelling && analysis::is_kana_heavy(&analysis.normalized) {
-            terms = self.respell(analyzer, &analysis.normalized, terms);
-            starts = vec![None; terms.len()];
-        } else if !ablation.no_respelling {
-            // A kana word the FAQ does not know, inside mixed text (`ｺｼﾞﾝｼﾞｮｳﾎｳは
-            // 漏れたの`): the FAQ's words if they spell it out entirely.
-            let mut respelled = Vec::with_capacity(terms.len());
-            let mut respelled_starts = Vec::with_capacity(terms.len());
-            for ((term, reading), start) in terms.into_iter().zip(starts) {
-                match self.spell_out(&term, &reading) {
-                    Some(words) => {
-                        respelled_starts.extend(std::iter::repeat_n(start, words.len()));
-                        respelled.extend(words);
-                    }
-                    None => {
-                        respelled.push((term, reading));
-                        respelled_starts.push(start);
-                    }
-                }
-            }
-            terms = respelled;
-            starts = respelled_starts;
-            (terms, starts) = self.respell_runs(analyzer, analysis, terms, starts);
-        }
+        let (terms, starts) = self.respelled_terms(analyzer, analysis, ablation);
         let mut drafts: Vec<Draft> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::default();
         let mut i = 0;
         while i < terms.len() {
-            let member = if no_synonyms {
+            let member = if ablation.no_synonyms {
                 None
             } else {
                 self.members.get(&terms[i].0).and_then(|candidates| {
@@ -351,26 +370,13 @@ impl ConceptBuilder {
                 Some(member) => (member.terms.len(), self.groups[member.group].clone()),
                 None => (1, vec![vec![terms[i].0.clone()]]),
             };
-            let heads = if member.is_none() && !no_compounds {
+            let heads = if member.is_none() && !ablation.no_compounds {
                 self.head_of_unknown(&terms[i].0)
             } else {
                 Vec::new()
             };
-            if !no_compounds {
-                let wholes: Vec<Vec<String>> = alternatives
-                    .iter()
-                    .filter_map(|alternative| match alternative.as_slice() {
-                        [single] => self.compounds.get(single),
-                        _ => None,
-                    })
-                    .flatten()
-                    .map(|whole| vec![whole.clone()])
-                    .collect();
-                for whole in wholes {
-                    if !alternatives.contains(&whole) {
-                        alternatives.push(whole);
-                    }
-                }
+            if !ablation.no_compounds {
+                self.add_compounds(&mut alternatives);
             }
             let text: String = terms[i..i + len].iter().map(|(t, _)| t.as_str()).collect();
             let reading: String = terms[i..i + len].iter().map(|(_, r)| r.as_str()).collect();
@@ -393,6 +399,67 @@ impl ConceptBuilder {
             }
         }
         drafts
+    }
+
+    /// The FAQ's compounds of each one-word alternative (`共済` → `コープ共済`).
+    fn add_compounds(&self, alternatives: &mut Vec<Vec<String>>) {
+        let wholes: Vec<Vec<String>> = alternatives
+            .iter()
+            .filter_map(|alternative| match alternative.as_slice() {
+                [single] => self.compounds.get(single),
+                _ => None,
+            })
+            .flatten()
+            .map(|whole| vec![whole.clone()])
+            .collect();
+        for whole in wholes {
+            if !alternatives.contains(&whole) {
+                alternatives.push(whole);
+            }
+        }
+    }
+
+    /// The question's `(term, reading)` pairs and where each starts, respelled:
+    /// all-kana text through the FAQ's readings (no places), and a kana word the
+    /// FAQ does not know inside mixed text (`ｺｼﾞﾝｼﾞｮｳﾎｳは漏れたの`) into the FAQ's
+    /// words if they spell it out entirely.
+    #[allow(clippy::type_complexity)]
+    fn respelled_terms(
+        &self,
+        analyzer: &Analyzer,
+        analysis: &Analysis,
+        ablation: &super::Ablation,
+    ) -> (Vec<(String, String)>, Vec<Option<usize>>) {
+        let terms: Vec<(String, String)> = analysis
+            .terms
+            .iter()
+            .zip(&analysis.readings)
+            .map(|(t, r)| (t.text.clone(), r.text.clone()))
+            .collect();
+        let starts: Vec<Option<usize>> = analysis.terms.iter().map(|t| Some(t.start)).collect();
+        if ablation.no_respelling {
+            return (terms, starts);
+        }
+        if analysis::is_kana_heavy(&analysis.normalized) {
+            let terms = self.respell(analyzer, &analysis.normalized, terms);
+            let starts = vec![None; terms.len()];
+            return (terms, starts);
+        }
+        let mut respelled = Vec::with_capacity(terms.len());
+        let mut respelled_starts = Vec::with_capacity(terms.len());
+        for ((term, reading), start) in terms.into_iter().zip(starts) {
+            match self.spell_out(&term, &reading) {
+                Some(words) => {
+                    respelled_starts.extend(std::iter::repeat_n(start, words.len()));
+                    respelled.extend(words);
+                }
+                None => {
+                    respelled.push((term, reading));
+                    respelled_starts.push(start);
+                }
+            }
+        }
+        self.respell_runs(analyzer, analysis, respelled, respelled_starts)
     }
 
     /// For a compound the FAQ never uses (`問合せ先`, `引落日`), its longest head the
@@ -561,26 +628,7 @@ impl ConceptBuilder {
         mut terms: Vec<(String, String)>,
         mut starts: Vec<Option<usize>>,
     ) -> (Vec<(String, String)>, Vec<Option<usize>>) {
-        let morphemes = &analysis.morphemes;
-        let is_kana = |text: &str| {
-            text.chars()
-                .all(|c| analysis::fold::is_hiragana(c) || c == 'ー')
-        };
-        let mut i = 0;
-        while i < morphemes.len() {
-            if !is_kana(&morphemes[i].surface) {
-                i += 1;
-                continue;
-            }
-            let mut j = i + 1;
-            while j < morphemes.len()
-                && is_kana(&morphemes[j].surface)
-                && morphemes[j].start == morphemes[j - 1].end
-            {
-                j += 1;
-            }
-            let run = &morphemes[i..j];
-            i = j;
+        for run in kana_runs(&analysis.morphemes) {
             // Debris: a noun, verb or unknown word the FAQ does not use (`くじ` of
             // `さくじょ`, `つくる` of `いつくる`); a kana adverb (`いったん`) is a
             // real word.
@@ -606,34 +654,46 @@ impl ConceptBuilder {
                 continue;
             }
             // The run's debris goes; its known words (and `もし` of `きたら`) stay.
-            let (from, to) = (run[0].start, run[run.len() - 1].end);
-            let debris_at = |i: usize| {
-                starts[i].is_some_and(|s| s >= from && s < to)
-                    && !self.known_terms.contains(&terms[i].0)
-                    && terms[i].0 != analysis::CONDITIONAL
-            };
-            let mut kept_terms = Vec::with_capacity(terms.len());
-            let mut kept_starts = Vec::with_capacity(terms.len());
-            let mut at = None;
-            for (i, (term, start)) in terms.iter().zip(&starts).enumerate() {
-                if debris_at(i) {
-                    at.get_or_insert(kept_terms.len());
-                } else {
-                    kept_terms.push(term.clone());
-                    kept_starts.push(*start);
-                }
-            }
-            let found: Vec<(String, String)> = found
-                .into_iter()
-                .filter(|(word, _)| !kept_terms.iter().any(|(t, _)| t == word))
-                .collect();
-            let at = at.unwrap_or(kept_terms.len());
-            kept_starts.splice(at..at, std::iter::repeat_n(Some(from), found.len()));
-            kept_terms.splice(at..at, found);
-            terms = kept_terms;
-            starts = kept_starts;
+            (terms, starts) = self.replace_debris(terms, starts, run, found);
         }
         (terms, starts)
+    }
+
+    /// Replaces the terms of a kana run that the FAQ does not know with the FAQ
+    /// words `found` in it; its known words (and `もし` of `きたら`) stay.
+    #[allow(clippy::type_complexity)]
+    fn replace_debris(
+        &self,
+        terms: Vec<(String, String)>,
+        starts: Vec<Option<usize>>,
+        run: &[analysis::Morpheme],
+        found: Vec<(String, String)>,
+    ) -> (Vec<(String, String)>, Vec<Option<usize>>) {
+        let (from, to) = (run[0].start, run[run.len() - 1].end);
+        let debris_at = |i: usize| {
+            starts[i].is_some_and(|s| s >= from && s < to)
+                && !self.known_terms.contains(&terms[i].0)
+                && terms[i].0 != analysis::CONDITIONAL
+        };
+        let mut kept_terms = Vec::with_capacity(terms.len());
+        let mut kept_starts = Vec::with_capacity(terms.len());
+        let mut at = None;
+        for (i, (term, start)) in terms.iter().zip(&starts).enumerate() {
+            if debris_at(i) {
+                at.get_or_insert(kept_terms.len());
+            } else {
+                kept_terms.push(term.clone());
+                kept_starts.push(*start);
+            }
+        }
+        let found: Vec<(String, String)> = found
+            .into_iter()
+            .filter(|(word, _)| !kept_terms.iter().any(|(t, _)| t == word))
+            .collect();
+        let at = at.unwrap_or(kept_terms.len());
+        kept_starts.splice(at..at, std::iter::repeat_n(Some(from), found.len()));
+        kept_terms.splice(at..at, found);
+        (kept_terms, kept_starts)
     }
 
     /// Finds the FAQ's words in hiragana text ([`ConceptBuilder::segment`]) and keeps the

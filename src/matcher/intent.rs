@@ -42,154 +42,198 @@ impl Procedure {
 /// that procedure only: a question sharing their words but asking another is a
 /// classic near miss.
 pub fn procedure(analysis: &analysis::Analysis) -> Procedure {
-    let lang = &analysis.lang;
-    let morphemes = &analysis.morphemes;
-    let is_action = |m: &analysis::Morpheme| m.pos.is_action();
-    // `削除してもらう`, `登録し直す`: verbs that carry the request or the aspect.
-    let is_auxiliary = |m: &analysis::Morpheme| {
-        lang.auxiliary_verbs.contains(&m.base)
-            || (m.pos.class == Class::Verb && m.pos.sub() == Detail::Dependent)
+    let reader = ProcedureReader {
+        analysis,
+        morphemes: &analysis.morphemes,
+        lang: &analysis.lang,
     };
-    let term_at =
-        |m: &analysis::Morpheme| term_of(analysis, m).map_or(Procedure::Unnamed, Procedure::Action);
-    // The nearest action before `i`, past auxiliaries.
-    let action_before = |i: usize| {
-        morphemes[..i]
+    (0..reader.morphemes.len())
+        .find_map(|i| {
+            reader
+                .wants(i)
+                .or_else(|| reader.how_by_doing(i))
+                .or_else(|| reader.how_one_should(i))
+                .or_else(|| reader.how_to_or_way_of(i))
+                .or_else(|| reader.procedure_noun(i))
+        })
+        .unwrap_or(Procedure::None)
+}
+
+/// Reads the forms of a procedure question at each morpheme of one text.
+struct ProcedureReader<'a> {
+    analysis: &'a analysis::Analysis,
+    morphemes: &'a [analysis::Morpheme],
+    lang: &'a crate::lang::Lang,
+}
+
+impl ProcedureReader<'_> {
+    /// `削除してもらう`, `登録し直す`: verbs that carry the request or the aspect.
+    fn is_auxiliary(&self, m: &analysis::Morpheme) -> bool {
+        self.lang.auxiliary_verbs.contains(&m.base)
+            || (m.pos.class == Class::Verb && m.pos.sub() == Detail::Dependent)
+    }
+
+    fn term_at(&self, m: &analysis::Morpheme) -> Procedure {
+        term_of(self.analysis, m).map_or(Procedure::Unnamed, Procedure::Action)
+    }
+
+    /// The nearest action in `range`, from its end, past auxiliaries.
+    fn last_action(&self, range: std::ops::Range<usize>) -> Option<&analysis::Morpheme> {
+        self.morphemes[range]
             .iter()
             .rev()
-            .filter(|p| is_action(p))
-            .find(|p| !is_auxiliary(p))
-    };
-    for (i, m) in morphemes.iter().enumerate() {
-        // `Vたい`; a concessive `たいけれど` is not the request
-        // (`続けたいけれど、消せますか`).
-        let concessive = morphemes.get(i + 1).is_some_and(|n| {
+            .filter(|p| p.pos.is_action())
+            .find(|p| !self.is_auxiliary(p))
+    }
+
+    fn at(&self, i: usize) -> Option<&analysis::Morpheme> {
+        self.morphemes.get(i)
+    }
+
+    /// `Vたい` (not a concessive `たいけれど`), `Vてほしい`, `Nできますか`, or
+    /// `どこで/どうすればVできますか`: the action wanted, unless it only asks to know
+    /// or to talk (`知りたい`, `どこで確認できますか`).
+    fn wants(&self, i: usize) -> Option<Procedure> {
+        let m = &self.morphemes[i];
+        let concessive = self.at(i + 1).is_some_and(|n| {
             matches!(
                 n.base.as_str(),
                 "けれど" | "けれども" | "けど" | "が" | "のに"
             ) && n.pos.sub() == Detail::Conjunctive
         });
-        // `登録はどこからできますか`, `どうすれば削除できますか`: where or how one
-        // can do the action.
-        let asks_where_or_how = morphemes[..i]
+        let asks_where_or_how = self.morphemes[..i]
             .iter()
-            .any(|p| lang.where_or_how.contains(&p.base));
-        // `再送してほしい`: a request, like `たい`.
+            .any(|p| self.lang.where_or_how.contains(&p.base));
         // `知らせてほしかった` is a complaint, not a request.
         let requested = matches!(m.base.as_str(), "ほしい" | "欲しい")
             && i.checked_sub(1)
-                .is_some_and(|p| morphemes[p].surface == "て")
-            && morphemes.get(i + 1).is_none_or(|n| n.base != "た");
-        // `登録できますか`, `削除はできますか`: whether one can do the action, unless
-        // it is a state (`管理できていますか`).
-        let verbal_noun_before = |at: usize| {
-            morphemes
-                .get(at)
-                .is_some_and(|p| p.pos.is_noun_of(Detail::SuruNoun))
-        };
-        // `管理できていますか` is a state, `特定できましたか` asks what was done.
-        let stative_or_done = morphemes.get(i + 1).is_some_and(|n| n.surface == "て")
-            && morphemes.get(i + 2).is_some_and(|n| n.base == "いる")
-            || morphemes[i + 1..]
-                .iter()
-                .take_while(|n| n.pos.class == Class::Auxiliary)
-                .any(|n| matches!(n.base.as_str(), "た" | "ない" | "ん"));
-        let can_do = m.base == "できる"
-            && m.pos.class == Class::Verb
-            && !stative_or_done
-            && i.checked_sub(1).is_some_and(|p| {
-                verbal_noun_before(p)
-                    || (matches!(morphemes[p].surface.as_str(), "は" | "も")
-                        && p.checked_sub(1).is_some_and(verbal_noun_before))
-            });
+                .is_some_and(|p| self.morphemes[p].surface == "て")
+            && self.at(i + 1).is_none_or(|n| n.base != "た");
+        let can_do = self.can_do(i);
         let wants = (m.base == "たい" && m.pos.class == Class::Auxiliary && !concessive)
             || requested
             || can_do
             || (m.base == "できる" && m.pos.class == Class::Verb && asks_where_or_how);
-        // Unless it only asks to know or to talk (`知りたい`, `どこで確認できますか`).
-        if wants {
-            match action_before(i) {
-                Some(action) if lang.knowing_verbs.contains(&action.base) => {}
-                Some(action) => {
-                    return match term_at(action) {
-                        Procedure::Action(term) if requested => Procedure::Request(term),
-                        Procedure::Action(term) if can_do && !asks_where_or_how => {
-                            Procedure::Whether(term)
-                        }
-                        named => named,
-                    };
-                }
-                // `別の口座にしたい`: wants something done, names no action.
-                None => return Procedure::Unnamed,
-            }
+        if !wants {
+            return None;
         }
-        // `どうやって貯めるの`: how to do, unless it asks how something was done or
-        // happened to one (`どうやって調べたの`, `どうやって侵入されたの`). Who acts
-        // is not written, so the action is not named.
-        let how_by_doing = m.base == "どう"
-            && morphemes.get(i + 1).is_some_and(|n| n.base == "やる")
-            && morphemes.get(i + 2).is_some_and(|n| n.surface == "て");
-        if how_by_doing {
-            let verb = morphemes[i + 3..]
+        match self.last_action(0..i) {
+            Some(action) if self.lang.knowing_verbs.contains(&action.base) => None,
+            Some(action) => Some(match self.term_at(action) {
+                Procedure::Action(term) if requested => Procedure::Request(term),
+                Procedure::Action(term) if can_do && !asks_where_or_how => Procedure::Whether(term),
+                named => named,
+            }),
+            // `別の口座にしたい`: wants something done, names no action.
+            None => Some(Procedure::Unnamed),
+        }
+    }
+
+    /// `登録できますか`, `削除はできますか`: whether one can do the action, unless it
+    /// is a state (`管理できていますか`) or asks what was done (`特定できましたか`).
+    fn can_do(&self, i: usize) -> bool {
+        let m = &self.morphemes[i];
+        let verbal_noun_before = |at: usize| {
+            self.at(at)
+                .is_some_and(|p| p.pos.is_noun_of(Detail::SuruNoun))
+        };
+        let stative_or_done = self.at(i + 1).is_some_and(|n| n.surface == "て")
+            && self.at(i + 2).is_some_and(|n| n.base == "いる")
+            || self.morphemes[i + 1..]
                 .iter()
-                .position(|n| n.pos.class == Class::Verb && !is_auxiliary(n))
-                .map(|p| i + 3 + p);
-            let done_or_suffered = |v: usize| {
-                morphemes[v + 1..]
-                    .iter()
-                    .take_while(|n| n.pos.class != Class::Particle || n.surface == "て")
-                    .any(|n| matches!(n.base.as_str(), "た" | "れる" | "られる"))
-            };
-            if verb.is_some_and(|v| !done_or_suffered(v)) {
-                return Procedure::Unnamed;
-            }
+                .take_while(|n| n.pos.class == Class::Auxiliary)
+                .any(|n| matches!(n.base.as_str(), "た" | "ない" | "ん"));
+        m.base == "できる"
+            && m.pos.class == Class::Verb
+            && !stative_or_done
+            && i.checked_sub(1).is_some_and(|p| {
+                verbal_noun_before(p)
+                    || (matches!(self.morphemes[p].surface.as_str(), "は" | "も")
+                        && p.checked_sub(1).is_some_and(verbal_noun_before))
+            })
+    }
+
+    /// `どうやって貯めるの`: how to do, unless it asks how something was done or
+    /// happened to one (`どうやって調べたの`, `どうやって侵入されたの`). Who acts is not
+    /// written, so the action is not named.
+    fn how_by_doing(&self, i: usize) -> Option<Procedure> {
+        let how_by_doing = self.morphemes[i].base == "どう"
+            && self.at(i + 1).is_some_and(|n| n.base == "やる")
+            && self.at(i + 2).is_some_and(|n| n.surface == "て");
+        if !how_by_doing {
+            return None;
         }
-        // `どう気をつければいい`, `どう対応したらいい`: how one should do the action
-        // between `どう` and the conditional (`どうすればいい` names none).
-        let should = matches!(m.surface.as_str(), "ば" | "たら")
-            && morphemes
-                .get(i + 1)
+        let verb = self.morphemes[i + 3..]
+            .iter()
+            .position(|n| n.pos.class == Class::Verb && !self.is_auxiliary(n))
+            .map(|p| i + 3 + p);
+        let done_or_suffered = |v: usize| {
+            self.morphemes[v + 1..]
+                .iter()
+                .take_while(|n| n.pos.class != Class::Particle || n.surface == "て")
+                .any(|n| matches!(n.base.as_str(), "た" | "れる" | "られる"))
+        };
+        verb.is_some_and(|v| !done_or_suffered(v))
+            .then_some(Procedure::Unnamed)
+    }
+
+    /// `どう気をつければいい`, `どう対応したらいい`: how one should do the action
+    /// between `どう` and the conditional (`どうすればいい` names none).
+    fn how_one_should(&self, i: usize) -> Option<Procedure> {
+        let should = matches!(self.morphemes[i].surface.as_str(), "ば" | "たら")
+            && self
+                .at(i + 1)
                 .is_some_and(|n| matches!(n.base.as_str(), "いい" | "よい" | "良い"));
-        if should && let Some(how) = morphemes[..i].iter().rposition(|p| p.base == "どう") {
-            return morphemes[how + 1..i]
-                .iter()
-                .rev()
-                .filter(|p| is_action(p))
-                .find(|p| !is_auxiliary(p))
-                .map_or(Procedure::Unnamed, term_at);
+        if !should {
+            return None;
         }
-        let previous = i.checked_sub(1).map(|p| &morphemes[p]);
-        // `Vには` (how to V) and `V方` (way of V-ing).
-        let how_to = m.surface == "に" && morphemes.get(i + 1).is_some_and(|n| n.surface == "は");
+        let how = self.morphemes[..i].iter().rposition(|p| p.base == "どう")?;
+        Some(
+            self.last_action(how + 1..i)
+                .map_or(Procedure::Unnamed, |a| self.term_at(a)),
+        )
+    }
+
+    /// `Vには` (how to V) and `V方` (way of V-ing).
+    fn how_to_or_way_of(&self, i: usize) -> Option<Procedure> {
+        let m = &self.morphemes[i];
+        let how_to = m.surface == "に" && self.at(i + 1).is_some_and(|n| n.surface == "は");
         let way_of = m.base == "方" && m.pos.sub() == Detail::Suffix;
-        if (how_to || way_of) && previous.is_some_and(|p| p.pos.class == Class::Verb) {
-            return action_before(i).map_or(Procedure::Unnamed, term_at);
-        }
-        // `不安で仕方ありません`, `仕方がない`: an idiom (can't help it), not a way of
-        // doing.
+        let after_verb = i
+            .checked_sub(1)
+            .is_some_and(|p| self.morphemes[p].pos.class == Class::Verb);
+        ((how_to || way_of) && after_verb).then(|| {
+            self.last_action(0..i)
+                .map_or(Procedure::Unnamed, |a| self.term_at(a))
+        })
+    }
+
+    /// `返金方法`, `通知の方法` (the `procedure_nouns` list): the noun before names the
+    /// action; after a verb (`削除する方法`) the action is the verb's. `不安で仕方
+    /// ありません`, `仕方がない` is an idiom (can't help it), not a way of doing.
+    fn procedure_noun(&self, i: usize) -> Option<Procedure> {
+        let m = &self.morphemes[i];
         let idiom = m.base == "仕方"
-            && morphemes[i + 1..]
+            && self.morphemes[i + 1..]
                 .iter()
                 .find(|n| !matches!(n.surface.as_str(), "が" | "は" | "も"))
                 .is_some_and(|n| matches!(n.base.as_str(), "ない" | "ある" | "なし"));
-        // `返金方法`, `通知の方法`: the noun before, if any.
-        if lang.procedure_nouns.contains(&m.base) && !idiom {
-            let before = match previous {
-                Some(p) if p.surface == "の" => i.checked_sub(2).map(|p| &morphemes[p]),
-                other => other,
-            };
-            // A noun names the action (`ログイン方法`, `通知の方法`); after a verb
-            // (`削除する方法`) the action is the verb's.
-            return match before {
-                Some(p) if p.pos.class == Class::Noun && p.content => term_at(p),
-                Some(p) if p.pos.class == Class::Verb => {
-                    action_before(i).map_or(Procedure::Unnamed, term_at)
-                }
-                _ => Procedure::Unnamed,
-            };
+        if !self.lang.procedure_nouns.contains(&m.base) || idiom {
+            return None;
         }
+        let previous = i.checked_sub(1).map(|p| &self.morphemes[p]);
+        let before = match previous {
+            Some(p) if p.surface == "の" => i.checked_sub(2).map(|p| &self.morphemes[p]),
+            other => other,
+        };
+        Some(match before {
+            Some(p) if p.pos.class == Class::Noun && p.content => self.term_at(p),
+            Some(p) if p.pos.class == Class::Verb => self
+                .last_action(0..i)
+                .map_or(Procedure::Unnamed, |a| self.term_at(a)),
+            _ => Procedure::Unnamed,
+        })
     }
-    Procedure::None
 }
 
 /// The terms of the actions a text says can or cannot be done (`引き出すことは

@@ -102,20 +102,22 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
      img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; \
      form-action 'none'; object-src 'none'";
 
-/// All routes with their middleware.
-pub fn router(state: AppState) -> Router {
-    let body_limit = state.limits.max_body_bytes;
-    let origins: Vec<HeaderValue> = state
-        .server
-        .allow_origins
+/// CORS for the configured origins only; pages are same-origin anyway.
+fn cors(allow_origins: &[String]) -> CorsLayer {
+    let origins: Vec<HeaderValue> = allow_origins
         .iter()
         .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
         .collect();
-    let cors = CorsLayer::new()
+    CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::CONTENT_TYPE])
-        .max_age(Duration::from_secs(600));
+        .max_age(Duration::from_secs(600))
+}
+
+/// Every route but `/healthz`: the API, the pages and their assets, readiness and
+/// metrics; staff and admin routes only when configured.
+fn routes(state: &AppState) -> Router<AppState> {
     let mut api = Router::new()
         .route("/ask", post(api::ask))
         .route("/search", get(api::search))
@@ -130,7 +132,7 @@ pub fn router(state: AppState) -> Router {
             .route("/staff/alternates", post(staff::add_alternate))
             .route("/staff/dashboard", get(staff::dashboard));
     }
-    let mut router = Router::new()
+    let router = Router::new()
         .nest("/api", api)
         .route("/", get(assets::demo_page))
         .route("/widget.js", get(assets::widget_js))
@@ -145,8 +147,17 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(api::readyz))
         .route("/metrics", get(api::metrics));
     if state.server.admin_token.is_some() {
-        router = router.route("/admin/reload", post(api::admin_reload));
+        router.route("/admin/reload", post(api::admin_reload))
+    } else {
+        router
     }
+}
+
+/// All routes with their middleware.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.limits.max_body_bytes;
+    let cors = cors(&state.server.allow_origins);
+    let router = routes(&state);
     let router = router
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
