@@ -1,6 +1,8 @@
-//! Text → terms: normalization, lindera segmentation, content-word selection and
-//! per-field folds. One analyzer serves indexing and querying, so both sides of a
-//! match always see the same terms.
+//! Text → terms, as a chain: the normalizer (`normalize.rs`) → lindera (parts of
+//! speech parsed into [`pos::Pos`]) → the token filters of [`TOKEN_FILTERS`]
+//! (`filters.rs`), which also mark content words → each field's folds
+//! ([`FieldKind::folds`], `fold.rs`). One analyzer serves indexing and querying, so
+//! both sides of a match always see the same terms.
 //!
 //! Fields and why each exists:
 //! - [`FieldKind::Terms`]: base forms of content words (`漏れた` → `漏れる`). The
@@ -338,7 +340,7 @@ impl Analyzer {
             include_str!("tokenizer.rs"),
         ];
         const PROBE: &str =
-            "ｶﾀｶﾅで書いたら？ 引き落としは三ヶ月、ちょっとでんわばんごう。Credit ＣＡＲＤ";
+            "ｶﾀｶﾅで書いたら？ 申し込みは三ヶ月、ちょっとでんわばんごう。Credit ＣＡＲＤ";
         let mut out: String = SOURCES.concat();
         out.push_str(&self.inner.lang_text);
         let mut disabled: Vec<&str> = self.inner.disabled.iter().map(|f| f.name()).collect();
