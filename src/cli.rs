@@ -666,6 +666,13 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 fn print_reply(reply: &Reply) {
     say!("decision:   {}", reply.decision.as_str());
     say!("confidence: {:.2}", reply.confidence);
+    if let Some(explain) = &reply.explain {
+        say!(
+            "rule:       {}",
+            explain.rule.unwrap_or("none (the best entry is answered)")
+        );
+        say!("reason:     {}", explain.reason);
+    }
     if let Some(message) = &reply.message {
         say!("message:    {message}");
     }

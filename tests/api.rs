@@ -106,6 +106,27 @@ async fn top_k_limits_the_candidates_and_explain_shows_the_evidence() {
 }
 
 #[tokio::test]
+async fn explain_names_the_rule_that_decided() {
+    let server = Server::start();
+    // Reports a problem with the hotline; the entry on it only says it works.
+    let (_, body) = ask(
+        &server,
+        json!({"question": "電話がつながりません", "explain": true}),
+    )
+    .await;
+    assert_eq!(body["decision"], "clarify", "{body}");
+    assert_eq!(body["explain"]["rule"], "problem-report", "{body}");
+    // A clear answer: no rule spoke.
+    let (_, body) = ask(
+        &server,
+        json!({"question": "個人情報は漏れたのですか", "explain": true}),
+    )
+    .await;
+    assert_eq!(body["decision"], "answer", "{body}");
+    assert!(body["explain"]["rule"].is_null(), "{body}");
+}
+
+#[tokio::test]
 async fn search_faq_and_health_endpoints() {
     let server = Server::start();
     let http = client();

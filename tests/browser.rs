@@ -516,6 +516,8 @@ async fn an_editor_imports_a_faq_reviews_it_and_adds_a_members_question_as_an_al
     question.send_keys("\u{E007}").await.unwrap();
     let summary = wait_for(client, "#try-result .try-summary").await;
     assert!(summary.text().await.unwrap().contains("回答する"));
+    let rule = wait_for(client, "#try-result .try-rule").await;
+    assert!(rule.text().await.unwrap().contains("決めたルール"));
     wait_for(client, "#try-result .try-matched").await;
     std::fs::create_dir_all(docs()).unwrap();
     std::fs::write(

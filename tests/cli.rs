@@ -123,6 +123,43 @@ fn eval_json_ends_with_exactly_the_report_keys() {
 }
 
 #[test]
+fn explain_names_the_rule_and_eval_switches_one_off() {
+    let index = tempfile::tempdir().unwrap();
+    let explained = run(
+        &shipped_faq(),
+        index.path(),
+        &["explain", "電話がつながりません"],
+    );
+    let text = stdout(&explained);
+    assert!(text.contains("rule:       problem-report"), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("e.jsonl");
+    std::fs::write(
+        &file,
+        "{\"question\":\"電話がつながりません\",\"expected\":[\"contact\"]}\n",
+    )
+    .unwrap();
+    let eval = |rule: &str| {
+        let output = run(
+            &shipped_faq(),
+            index.path(),
+            &["eval", file.to_str().unwrap(), "--json", "--without", rule],
+        );
+        (output.status.code(), stdout(&output), stderr(&output))
+    };
+    // Without the rule, the question reaches the next ones in order.
+    let (code, out, err) = eval("rule:problem-report");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!out.contains("reports a problem"), "{out}");
+    let (code, _, err) = eval("rule:no-such-rule");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("unknown rule") && err.contains("problem-report"),
+        "{err}"
+    );
+}
+
+#[test]
 fn eval_reports_a_malformed_line_with_its_number() {
     let index = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();

@@ -226,6 +226,8 @@
       "判定: " + (DECISIONS[reply.decision] || reply.decision) + "（確信度 " + reply.confidence.toFixed(2) + "）");
     tryResult.appendChild(summary);
     if (!reply.explain) { return; }
+    tryResult.appendChild(el("p", "try-rule",
+      "決めたルール: " + (reply.explain.rule || "なし（最有力の候補に回答）")));
     tryResult.appendChild(el("p", "try-reason", "理由: " + reply.explain.reason));
     var words = reply.explain.concepts.map(function (c) { return c.text + "（重み " + c.weight.toFixed(2) + "）"; });
     tryResult.appendChild(el("p", "try-words", "質問の語: " + (words.join("、") || "なし")));
