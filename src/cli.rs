@@ -639,6 +639,7 @@ fn parse_without(names: &[String]) -> Result<(Ablation, HashSet<Fold>)> {
             "synonyms" => ablation.no_synonyms = true,
             "compounds" => ablation.no_compounds = true,
             "respelling" => ablation.no_respelling = true,
+            "loanwords" => ablation.no_loanwords = true,
             "answer" => ablation.no_answer = true,
             "alternates" => ablation.no_alternates = true,
             other if other.starts_with("rule:") => {

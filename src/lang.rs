@@ -74,6 +74,10 @@ pub const FILES: &[(&str, &str)] = &[
     ),
     ("ra_nuki.txt", include_str!("../lang/ja/ra_nuki.txt")),
     ("exposed.txt", include_str!("../lang/ja/exposed.txt")),
+    (
+        "loanword_sounds.txt",
+        include_str!("../lang/ja/loanword_sounds.txt"),
+    ),
 ];
 
 /// The entries of one list's text: lines without comments, trimmed, non-empty.
@@ -179,6 +183,8 @@ pub struct Lang {
     pub ra_nuki: Vec<Rewrite>,
     /// Verbs whose passive past is its own word (`exposed.txt`).
     pub exposed: Vec<Rewrite>,
+    /// How Latin spellings sound in kana, in order (`loanword_sounds.txt`).
+    pub loanword_sounds: Vec<(String, String)>,
 }
 
 impl Default for Lang {
@@ -221,6 +227,15 @@ impl Lang {
             status_question_words: words("status_question_words.txt"),
             ra_nuki: rewrites(texts("ra_nuki.txt")),
             exposed: rewrites(texts("exposed.txt")),
+            loanword_sounds: texts("loanword_sounds.txt")
+                .into_iter()
+                .flat_map(lines)
+                .filter_map(|line| {
+                    let mut fields = line.split_whitespace();
+                    let from = fields.next()?.to_string();
+                    Some((from, fields.next().unwrap_or("").to_string()))
+                })
+                .collect(),
         }
     }
 

@@ -160,6 +160,33 @@ fn explain_names_the_rule_and_eval_switches_one_off() {
 }
 
 #[test]
+fn a_loanword_typed_in_kana_is_the_faqs_latin_word() {
+    // A real collection writes `VOICEVOX` and `Ubuntu`; members type them in kana,
+    // whole (`ウブントゥ`) or split by the analyzer (`ボイス` + `ボックス`).
+    let faq = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/collections/voicevox/faq");
+    let index = tempfile::tempdir().unwrap();
+    for (question, word) in [
+        ("ウブントゥで動かない", "ubuntu"),
+        ("ボイスボックスを最新版にしたい", "voicevox"),
+    ] {
+        let output = run(&faq, index.path(), &["explain", question]);
+        let text = stdout(&output);
+        let json = &text[text.find("\n{").map_or(0, |i| i + 1)..];
+        let explain: serde_json::Value = serde_json::from_str(json).unwrap();
+        let concepts = explain["concepts"].as_array().unwrap();
+        assert!(
+            concepts.iter().any(|c| c["alternatives"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a[0] == word)),
+            "{question}: {text}"
+        );
+    }
+}
+
+#[test]
 fn eval_reports_a_malformed_line_with_its_number() {
     let index = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();

@@ -19,6 +19,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Serialize;
 
+use super::loanwords::Loanwords;
 use crate::analysis::pos::Class;
 use crate::analysis::{self, Analysis, Analyzer, FieldKind};
 use crate::error::Result;
@@ -93,6 +94,8 @@ pub struct ConceptBuilder {
     lang: std::sync::Arc<crate::lang::Lang>,
     /// Length of the longest kana ending.
     longest_ending: usize,
+    /// The FAQ's Latin and kana words by sound, for loanwords across scripts.
+    loanwords: Loanwords,
 }
 
 /// Heads and tails of the FAQ's compound nouns (at least two characters each),
@@ -136,6 +139,9 @@ pub struct Draft {
     /// Byte offset of its last occurrence in the text (none when respelled).
     pub last_start: Option<usize>,
 }
+
+/// The most morphemes a loanword split by the analyzer is joined from.
+const LOANWORD_PIECES: usize = 8;
 
 /// Runs of adjacent morphemes written in hiragana (and `ー`).
 fn kana_runs(morphemes: &[analysis::Morpheme]) -> Vec<&[analysis::Morpheme]> {
@@ -283,10 +289,14 @@ impl ConceptBuilder {
                     .chain(std::iter::once(&e.answer))
             })
             .chain(faq.synonyms.iter().flatten());
+        let mut scripted = HashSet::default();
         for text in texts {
             for m in analyzer.morphemes(text)? {
                 if m.content && !m.reading.is_empty() {
                     words.add(analyzer, &m);
+                }
+                if m.content {
+                    scripted.insert(analyzer.fold(&m.base, FieldKind::Terms));
                 }
             }
         }
@@ -309,6 +319,7 @@ impl ConceptBuilder {
             .filter_map(|t: &String| t.chars().next())
             .filter(|c| analysis::fold::is_kanji(*c))
             .collect();
+        let loanwords = Loanwords::of(&scripted, &analyzer.lang().loanword_sounds);
         Ok(ConceptBuilder {
             members,
             groups,
@@ -325,6 +336,7 @@ impl ConceptBuilder {
                 .map(|e| e.chars().count())
                 .max()
                 .unwrap_or(0),
+            loanwords,
             lang: analyzer.lang().clone(),
         })
     }
@@ -378,6 +390,9 @@ impl ConceptBuilder {
             if !ablation.no_compounds {
                 self.add_compounds(&mut alternatives);
             }
+            if member.is_none() && !ablation.no_loanwords {
+                self.add_loanwords(&terms[i].0, &mut alternatives);
+            }
             let text: String = terms[i..i + len].iter().map(|(t, _)| t.as_str()).collect();
             let reading: String = terms[i..i + len].iter().map(|(_, r)| r.as_str()).collect();
             let start = starts[i];
@@ -399,6 +414,21 @@ impl ConceptBuilder {
             }
         }
         drafts
+    }
+
+    /// A word the FAQ does not use, written in kana or Latin letters, also stands
+    /// for the FAQ's words in the other script that sound like it
+    /// (`ぼいすぼっくす` → `voicevox`).
+    fn add_loanwords(&self, term: &str, alternatives: &mut Vec<Vec<String>>) {
+        for word in self
+            .loanwords
+            .counterparts(term, &self.lang.loanword_sounds)
+        {
+            let word = vec![word];
+            if !alternatives.contains(&word) {
+                alternatives.push(word);
+            }
+        }
     }
 
     /// The FAQ's compounds of each one-word alternative (`共済` → `コープ共済`).
@@ -459,7 +489,64 @@ impl ConceptBuilder {
                 }
             }
         }
-        self.respell_runs(analyzer, analysis, respelled, respelled_starts)
+        let (terms, starts) = self.respell_runs(analyzer, analysis, respelled, respelled_starts);
+        if ablation.no_loanwords {
+            return (terms, starts);
+        }
+        self.join_loanwords(analyzer, analysis, terms, starts)
+    }
+
+    /// A loanword the analyzer split into pieces (`ボイス` + `ボックス`, or hiragana
+    /// debris `ぼ`+`いす`+`ぼっ`…) that together sound like one of the FAQ's Latin
+    /// words (`voicevox`): the longest such run of kana morphemes, starting at a
+    /// word, with no word the FAQ knows in it, becomes that word.
+    #[allow(clippy::type_complexity)]
+    fn join_loanwords(
+        &self,
+        analyzer: &Analyzer,
+        analysis: &Analysis,
+        mut terms: Vec<(String, String)>,
+        mut starts: Vec<Option<usize>>,
+    ) -> (Vec<(String, String)>, Vec<Option<usize>>) {
+        let kana =
+            |c: char| analysis::fold::is_hiragana(c) || analysis::fold::is_katakana(c) || c == 'ー';
+        let morphemes = &analysis.morphemes;
+        let mut i = 0;
+        while i < morphemes.len() {
+            let joined = (2..=LOANWORD_PIECES.min(morphemes.len() - i))
+                .rev()
+                .map(|len| &morphemes[i..i + len])
+                .filter(|run| {
+                    run.iter().all(|m| m.surface.chars().all(kana))
+                        && run.windows(2).all(|w| w[0].end == w[1].start)
+                        && run[0].content
+                        && run.iter().all(|m| {
+                            !m.content
+                                || !self
+                                    .known_terms
+                                    .contains(&analyzer.fold(&m.base, FieldKind::Terms))
+                        })
+                })
+                .find_map(|run| {
+                    let text: String = run.iter().map(|m| m.surface.as_str()).collect();
+                    let folded = analyzer.fold(&text, FieldKind::Terms);
+                    let word = self
+                        .loanwords
+                        .joined_counterparts(&folded, &self.lang.loanword_sounds)
+                        .into_iter()
+                        .next()?;
+                    Some((run, word))
+                });
+            match joined {
+                Some((run, word)) => {
+                    let found = vec![(word.clone(), word)];
+                    (terms, starts) = self.replace_debris(terms, starts, run, found);
+                    i += run.len();
+                }
+                None => i += 1,
+            }
+        }
+        (terms, starts)
     }
 
     /// For a compound the FAQ never uses (`問合せ先`, `引落日`), its longest head the

@@ -37,6 +37,7 @@ use crate::index::{self, FaqIndex};
 mod concepts;
 mod evidence;
 mod intent;
+mod loanwords;
 mod reply;
 mod retrieval;
 pub mod rules;
@@ -111,6 +112,8 @@ pub struct Ablation {
     pub no_compounds: bool,
     /// All-kana questions are not respelled through the FAQ's readings.
     pub no_respelling: bool,
+    /// Loanwords are not matched across scripts (kana ↔ Latin).
+    pub no_loanwords: bool,
     /// The answer text is not queried.
     pub no_answer: bool,
     /// The FAQ's alternates are left out of the index.
