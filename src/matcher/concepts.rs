@@ -140,6 +140,10 @@ pub struct Draft {
     pub last_start: Option<usize>,
 }
 
+/// The question's `(term, reading)` pairs and where each starts in the text
+/// (`None` for a word respelled from all-kana text).
+type Placed = (Vec<(String, String)>, Vec<Option<usize>>);
+
 /// The most morphemes a loanword split by the analyzer is joined from.
 const LOANWORD_PIECES: usize = 8;
 
@@ -453,13 +457,12 @@ impl ConceptBuilder {
     /// all-kana text through the FAQ's readings (no places), and a kana word the
     /// FAQ does not know inside mixed text (`ｺｼﾞﾝｼﾞｮｳﾎｳは漏れたの`) into the FAQ's
     /// words if they spell it out entirely.
-    #[allow(clippy::type_complexity)]
     fn respelled_terms(
         &self,
         analyzer: &Analyzer,
         analysis: &Analysis,
         ablation: &super::Ablation,
-    ) -> (Vec<(String, String)>, Vec<Option<usize>>) {
+    ) -> Placed {
         let terms: Vec<(String, String)> = analysis
             .terms
             .iter()
@@ -500,14 +503,13 @@ impl ConceptBuilder {
     /// debris `ぼ`+`いす`+`ぼっ`…) that together sound like one of the FAQ's Latin
     /// words (`voicevox`): the longest such run of kana morphemes, starting at a
     /// word, with no word the FAQ knows in it, becomes that word.
-    #[allow(clippy::type_complexity)]
     fn join_loanwords(
         &self,
         analyzer: &Analyzer,
         analysis: &Analysis,
         mut terms: Vec<(String, String)>,
         mut starts: Vec<Option<usize>>,
-    ) -> (Vec<(String, String)>, Vec<Option<usize>>) {
+    ) -> Placed {
         let kana =
             |c: char| analysis::fold::is_hiragana(c) || analysis::fold::is_katakana(c) || c == 'ー';
         let morphemes = &analysis.morphemes;
@@ -714,7 +716,7 @@ impl ConceptBuilder {
         analysis: &Analysis,
         mut terms: Vec<(String, String)>,
         mut starts: Vec<Option<usize>>,
-    ) -> (Vec<(String, String)>, Vec<Option<usize>>) {
+    ) -> Placed {
         for run in kana_runs(&analysis.morphemes) {
             // Debris: a noun, verb or unknown word the FAQ does not use (`くじ` of
             // `さくじょ`, `つくる` of `いつくる`); a kana adverb (`いったん`) is a
@@ -748,14 +750,13 @@ impl ConceptBuilder {
 
     /// Replaces the terms of a kana run that the FAQ does not know with the FAQ
     /// words `found` in it; its known words (and `もし` of `きたら`) stay.
-    #[allow(clippy::type_complexity)]
     fn replace_debris(
         &self,
         terms: Vec<(String, String)>,
         starts: Vec<Option<usize>>,
         run: &[analysis::Morpheme],
         found: Vec<(String, String)>,
-    ) -> (Vec<(String, String)>, Vec<Option<usize>>) {
+    ) -> Placed {
         let (from, to) = (run[0].start, run[run.len() - 1].end);
         let debris_at = |i: usize| {
             starts[i].is_some_and(|s| s >= from && s < to)
