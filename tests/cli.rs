@@ -163,8 +163,8 @@ fn explain_names_the_rule_and_eval_switches_one_off() {
 fn a_loanword_typed_in_kana_is_the_faqs_latin_word() {
     // A real collection writes `VOICEVOX` and `Ubuntu`; members type them in kana,
     // whole (`ウブントゥ`) or split by the analyzer (`ボイス` + `ボックス`).
-    let faq = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/collections/voicevox/faq");
+    let faq =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/collections/voicevox/faq");
     let index = tempfile::tempdir().unwrap();
     for (question, word) in [
         ("ウブントゥで動かない", "ubuntu"),

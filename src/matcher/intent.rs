@@ -143,13 +143,26 @@ impl ProcedureReader<'_> {
                 .iter()
                 .take_while(|n| n.pos.class == Class::Auxiliary)
                 .any(|n| matches!(n.base.as_str(), "た" | "ない" | "ん"));
-        m.base == "できる"
-            && m.pos.class == Class::Verb
+        // `登録することはできますか`, `登録することは可能ですか`: the longer form of
+        // `登録できますか` (a verbal noun and a light verb before `こと`).
+        let verb_then_koto = |at: usize| {
+            self.at(at).is_some_and(|p| p.base == "こと")
+                && at
+                    .checked_sub(1)
+                    .and_then(|v| self.at(v))
+                    .is_some_and(|v| v.pos.class == Class::Verb && self.is_auxiliary(v))
+                && at.checked_sub(2).is_some_and(verbal_noun_before)
+        };
+        let possible = (m.base == "できる" && m.pos.class == Class::Verb)
+            || (m.base == "可能" && m.pos.class == Class::Noun);
+        possible
             && !stative_or_done
             && i.checked_sub(1).is_some_and(|p| {
-                verbal_noun_before(p)
-                    || (matches!(self.morphemes[p].surface.as_str(), "は" | "も")
-                        && p.checked_sub(1).is_some_and(verbal_noun_before))
+                (m.base == "できる" && verbal_noun_before(p))
+                    || (matches!(self.morphemes[p].surface.as_str(), "は" | "も" | "が")
+                        && p.checked_sub(1).is_some_and(|q| {
+                            (m.base == "できる" && verbal_noun_before(q)) || verb_then_koto(q)
+                        }))
             })
     }
 
@@ -482,6 +495,17 @@ mod tests {
         assert_eq!(procedure_of("出資金は管理できていますか"), Procedure::None);
         assert_eq!(procedure_of("経路は特定できましたか"), Procedure::None);
         assert_eq!(procedure_of("削除依頼はできますか"), whether("削除"));
+        // The longer forms ask the same.
+        assert_eq!(procedure_of("延長することはできますか"), whether("延長"));
+        assert_eq!(
+            procedure_of("複数の口座を登録することは可能ですか"),
+            whether("登録")
+        );
+        // A plain verb before `ことはできますか` asks whether something can happen.
+        assert_eq!(
+            procedure_of("残高を他人が見ることはできますか"),
+            Procedure::None
+        );
         assert_eq!(procedure_of("ログイン方法を教えて"), action("ろぐいん"));
         assert_eq!(procedure_of("削除する方法はありますか"), action("削除"));
         assert_eq!(procedure_of("どんな方法で知らせるの"), Procedure::Unnamed);
