@@ -119,27 +119,20 @@ fn number_kind(run: &str, after: &str) -> Option<PiiKind> {
     Some(kind)
 }
 
+/// Units after a number that make it a quantity (`lang/ja/pii/quantity_units.txt`).
+static QUANTITY_UNITS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    super::words::word_list(include_str!("../../lang/ja/pii/quantity_units.txt")).collect()
+});
+
 /// A single group of digits followed by a unit is a quantity, not an identifier:
 /// `3000円`, `1200件`; followed by 年, a year from 2015 on (earlier years are birth
 /// years).
 fn is_quantity(digits: &str, after: &str) -> bool {
-    const UNITS: [&str; 10] = [
-        "円",
-        "件",
-        "人",
-        "名",
-        "回",
-        "%",
-        "個",
-        "通",
-        "ポイント",
-        "分",
-    ];
     let after = after.trim_start();
     if after.starts_with('年') {
         return digits
             .parse::<u32>()
             .is_ok_and(|y| (2015..2100).contains(&y));
     }
-    UNITS.iter().any(|unit| after.starts_with(unit))
+    QUANTITY_UNITS.iter().any(|unit| after.starts_with(unit))
 }

@@ -22,7 +22,7 @@ struct Markers {
 }
 
 /// The words of a list file: one per line, `#` starts a comment line.
-fn word_list(text: &'static str) -> impl Iterator<Item = &'static str> {
+pub(super) fn word_list(text: &'static str) -> impl Iterator<Item = &'static str> {
     text.lines()
         .map(str::trim)
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
