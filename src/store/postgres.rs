@@ -5,7 +5,8 @@
 
 use std::sync::Mutex;
 
-use postgres::{Client, NoTls};
+use postgres::types::ToSql;
+use postgres::{Client, NoTls, Row};
 
 use super::{Edit, Feedback, Store, StoredFeedback, StoredUnanswered, Unanswered};
 use crate::error::{Error, Result};
@@ -126,30 +127,29 @@ impl PostgresStore {
             None => Err(Error::Store("PostgreSQL: no connection".into())),
         }
     }
+
+    /// Runs one statement that returns no rows.
+    fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<()> {
+        self.with(|client| client.execute(sql, params).map(|_| ()).map_err(pg_error))
+    }
+
+    /// Runs one query without parameters.
+    fn query(&self, sql: &str) -> Result<Vec<Row>> {
+        self.with(|client| client.query(sql, &[]).map_err(pg_error))
+    }
 }
 
 impl Store for PostgresStore {
     fn record_feedback(&self, feedback: &Feedback) -> Result<()> {
-        self.with(|client| {
-            client
-                .execute(
-                    "INSERT INTO feedback (entry_id, helpful, question) VALUES ($1, $2, $3)",
-                    &[&feedback.entry_id, &feedback.helpful, &feedback.question()],
-                )
-                .map(|_| ())
-                .map_err(pg_error)
-        })
+        self.execute(
+            "INSERT INTO feedback (entry_id, helpful, question) VALUES ($1, $2, $3)",
+            &[&feedback.entry_id, &feedback.helpful, &feedback.question()],
+        )
     }
 
     fn feedback(&self) -> Result<Vec<StoredFeedback>> {
-        let rows = self.with(|client| {
-            client
-                .query(
-                    "SELECT at, entry_id, helpful, question FROM feedback ORDER BY id",
-                    &[],
-                )
-                .map_err(pg_error)
-        })?;
+        let rows =
+            self.query("SELECT at, entry_id, helpful, question FROM feedback ORDER BY id")?;
         Ok(rows
             .iter()
             .map(|row| StoredFeedback {
@@ -166,14 +166,9 @@ impl Store for PostgresStore {
     }
 
     fn unanswered(&self) -> Result<Vec<StoredUnanswered>> {
-        let rows = self.with(|client| {
-            client
-                .query(
-                    "SELECT at, question, decision, confidence, candidates FROM unanswered ORDER BY id",
-                    &[],
-                )
-                .map_err(pg_error)
-        })?;
+        let rows = self.query(
+            "SELECT at, question, decision, confidence, candidates FROM unanswered ORDER BY id",
+        )?;
         Ok(rows
             .iter()
             .map(|row| {
@@ -222,14 +217,8 @@ impl Store for PostgresStore {
     }
 
     fn decisions_per_day(&self) -> Result<Vec<(String, String, u64)>> {
-        let rows = self.with(|client| {
-            client
-                .query(
-                    "SELECT day, decision, count FROM decisions ORDER BY day, decision",
-                    &[],
-                )
-                .map_err(pg_error)
-        })?;
+        let rows =
+            self.query("SELECT day, decision, count FROM decisions ORDER BY day, decision")?;
         Ok(rows
             .iter()
             .map(|row| {
@@ -240,26 +229,14 @@ impl Store for PostgresStore {
     }
 
     fn record_edit(&self, edit: &Edit) -> Result<()> {
-        self.with(|client| {
-            client
-                .execute(
-                    "INSERT INTO edits (who, entry_id, phrasing) VALUES ($1, $2, $3)",
-                    &[&edit.who, &edit.entry_id, &edit.phrasing],
-                )
-                .map(|_| ())
-                .map_err(pg_error)
-        })
+        self.execute(
+            "INSERT INTO edits (who, entry_id, phrasing) VALUES ($1, $2, $3)",
+            &[&edit.who, &edit.entry_id, &edit.phrasing],
+        )
     }
 
     fn edits(&self) -> Result<Vec<Edit>> {
-        let rows = self.with(|client| {
-            client
-                .query(
-                    "SELECT at, who, entry_id, phrasing FROM edits ORDER BY id DESC",
-                    &[],
-                )
-                .map_err(pg_error)
-        })?;
+        let rows = self.query("SELECT at, who, entry_id, phrasing FROM edits ORDER BY id DESC")?;
         Ok(rows
             .iter()
             .map(|row| Edit {
