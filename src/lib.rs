@@ -3,7 +3,8 @@
 //!
 //! Data flows one way: FAQ files ([`faq`]) → analysis ([`analysis`], over the
 //! [`dictionary`]) → index ([`index`]) → matcher ([`matcher`]) → API ([`server`])
-//! and CLI ([`cli`]). tantivy and lindera types stop at `index` and `matcher`.
+//! and CLI ([`cli`]). tantivy and lindera types stop at `index` and `matcher`; the
+//! optional [`semantic`] model orders the choices offered when kotae is not sure.
 
 #![warn(missing_docs)]
 
@@ -22,6 +23,7 @@ pub mod matcher;
 pub mod near_duplicates;
 pub mod redact;
 pub mod review;
+pub mod semantic;
 pub mod server;
 pub mod store;
 pub mod tabular;

@@ -127,6 +127,31 @@ async fn explain_names_the_rule_that_decided() {
 }
 
 #[tokio::test]
+async fn offered_choices_are_in_the_semantic_models_order() {
+    // With the model installed (the test command installs it), the entries offered
+    // instead of an answer carry their semantic closeness, best first; an answer
+    // is decided by the words alone and carries none.
+    let server = Server::start();
+    let (_, body) = ask(
+        &server,
+        json!({"question": "電話がつながりません", "top_k": 3}),
+    )
+    .await;
+    assert_eq!(body["decision"], "clarify", "{body}");
+    let closeness: Vec<f64> = body["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["semantic"].as_f64().expect("semantic closeness"))
+        .collect();
+    assert_eq!(closeness.len(), 3, "{body}");
+    assert!(closeness.windows(2).all(|w| w[0] >= w[1]), "{body}");
+    let (_, body) = ask(&server, json!({"question": "個人情報は漏れたのですか"})).await;
+    assert_eq!(body["decision"], "answer", "{body}");
+    assert!(body["candidates"][0].get("semantic").is_none(), "{body}");
+}
+
+#[tokio::test]
 async fn search_faq_and_health_endpoints() {
     let server = Server::start();
     let http = client();

@@ -54,9 +54,17 @@ pub use rules::{Decision, Rules, Verdict};
 pub use search::Hit;
 
 use crate::near_duplicates::NearDuplicate;
+use crate::semantic::{self, EntryVectors};
 use vocabulary::Vocabulary;
 
 use evidence::CONTEXT_WEIGHT;
+use reply::Choice;
+/// The words' best entries that get a lead in the semantic order of choices.
+const LEXICAL_LEAD_RANKS: usize = 3;
+/// The lead of the words' best entry over plain semantic closeness (halved for
+/// the second, a third for the third). e5's cosines of related texts lie within a
+/// few hundredths of each other, so the lead is of that size.
+const LEXICAL_LEAD: f32 = 0.02;
 /// Weight of an interrogative relative to a content word of the same rarity.
 const INTERROGATIVE_WEIGHT: f32 = 0.3;
 
@@ -114,6 +122,8 @@ pub struct Ablation {
     pub no_respelling: bool,
     /// Loanwords are not matched across scripts (kana ↔ Latin).
     pub no_loanwords: bool,
+    /// The semantic model does not order the choices offered.
+    pub no_semantic: bool,
     /// The answer text is not queried.
     pub no_answer: bool,
     /// The FAQ's alternates are left out of the index.
@@ -147,6 +157,8 @@ pub struct Matcher {
     rules: Rules,
     phrasings: f32,
     near_duplicates: Vec<NearDuplicate>,
+    /// The semantic model's vectors of every entry, when one is installed.
+    semantic: Option<EntryVectors>,
 }
 
 impl Matcher {
@@ -180,7 +192,14 @@ impl Matcher {
             &faq.lang,
         )?;
         let index = index::open_or_build(&faq, &analyzer, &config.paths.index)?;
-        Self::new(faq, analyzer, index, config.thresholds, ablation)
+        let semantic = if ablation.no_semantic {
+            None
+        } else {
+            entry_vectors(&faq, config)?
+        };
+        let mut matcher = Self::new(faq, analyzer, index, config.thresholds, ablation)?;
+        matcher.semantic = semantic;
+        Ok(matcher)
     }
 
     /// Assembles a matcher from parts that are already loaded.
@@ -256,6 +275,7 @@ impl Matcher {
             ablation,
             phrasings: phrasings as f32,
             near_duplicates,
+            semantic: None,
         })
     }
 
@@ -302,6 +322,7 @@ impl Matcher {
             Some(case) => self.rules.decide(&case),
             None => Rules::nothing_matched(),
         };
+        let choices = self.semantic_choices(question, &verdict, &ranked, &assessed);
         let findings = Findings {
             analysis,
             concepts,
@@ -309,8 +330,50 @@ impl Matcher {
             ranked,
             facts,
             assessed,
+            choices,
         };
         self.reply(question, findings, verdict)
+    }
+
+    /// When kotae does not answer, the entries to offer in the semantic model's
+    /// order, the words' best few given a small lead (`None` without a model, or
+    /// when the model fails: the words' order is then used).
+    fn semantic_choices(
+        &self,
+        question: &Question,
+        verdict: &Verdict,
+        ranked: &[retrieval::Retrieved],
+        assessed: &evidence::Assessed,
+    ) -> Option<Vec<Choice>> {
+        let vectors = self.semantic.as_ref()?;
+        if verdict.decision == Decision::Answer {
+            return None;
+        }
+        let mut scores = match vectors.scores(&question.text) {
+            Ok(scores) => scores,
+            Err(err) => {
+                tracing::warn!(error = %err, "semantic model failed; choices ordered by words");
+                return None;
+            }
+        };
+        let lexical: Vec<&str> = assessed
+            .scored
+            .iter()
+            .map(|s| ranked[s.position].id.as_str())
+            .collect();
+        for (rank, id) in lexical.iter().take(LEXICAL_LEAD_RANKS).enumerate() {
+            if let Some(position) = self.faq.entries.iter().position(|e| e.id == *id) {
+                scores[position] += LEXICAL_LEAD / (rank as f32 + 1.0);
+            }
+        }
+        let mut choices: Vec<Choice> = scores
+            .into_iter()
+            .enumerate()
+            .map(|(entry, score)| Choice { entry, score })
+            .collect();
+        choices.sort_by(|a, b| b.score.total_cmp(&a.score));
+        choices.truncate(question.top_k);
+        Some(choices)
     }
 
     /// The fallback: message and the hotline from the FAQ.
@@ -431,6 +494,28 @@ impl Matcher {
 
 /// BM25's inverse document frequency of a term found in `df` of `phrasings`
 /// phrasing documents: the rarity weight of question concepts and phrasing words.
+/// FAQs with more entries than this are served without the semantic model:
+/// embedding them all would keep a first start busy for minutes.
+const MAX_SEMANTIC_ENTRIES: usize = 2_000;
+
+/// The semantic model's vectors of the FAQ's entries, if a model is installed
+/// (cached in the dictionary cache directory).
+fn entry_vectors(faq: &Faq, config: &Config) -> Result<Option<EntryVectors>> {
+    let Some(engine) = semantic::open(&config.paths.semantic)? else {
+        tracing::info!(dir = %config.paths.semantic.display(), "no semantic model installed; choices ordered by words");
+        return Ok(None);
+    };
+    if faq.entries.len() > MAX_SEMANTIC_ENTRIES {
+        tracing::warn!(
+            entries = faq.entries.len(),
+            limit = MAX_SEMANTIC_ENTRIES,
+            "FAQ too large for the semantic model; choices ordered by words"
+        );
+        return Ok(None);
+    }
+    EntryVectors::build(engine, faq, &config.paths.dictionary_cache()).map(Some)
+}
+
 fn idf(phrasings: f32, df: f32) -> f32 {
     (1.0 + (phrasings - df + 0.5) / (df + 0.5)).ln()
 }

@@ -26,6 +26,19 @@ pub struct Candidate {
     pub score: f32,
     /// Share of the question's concepts this entry covers, in [0, 1].
     pub coverage: f32,
+    /// The semantic model's closeness to the question, when it ordered the
+    /// choices (no answer, a model installed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub semantic: Option<f32>,
+}
+
+/// An entry to offer, in the semantic model's order.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Choice {
+    /// Position of the entry in the FAQ.
+    pub entry: usize,
+    /// Semantic closeness plus the words' lead.
+    pub score: f32,
 }
 
 /// Where the fallback points.
@@ -118,6 +131,8 @@ pub(super) struct Findings {
     pub ranked: Vec<Retrieved>,
     pub facts: QuestionFacts,
     pub assessed: Assessed,
+    /// The semantic model's order of the entries to offer, when it gave one.
+    pub choices: Option<Vec<Choice>>,
 }
 
 impl Matcher {
@@ -138,9 +153,10 @@ impl Matcher {
             _ => None,
         };
         let clarify_coverage = self.thresholds.clarify_coverage;
+        let semantic = findings.choices.is_some();
         let mut candidates: Vec<Candidate> = candidates
             .into_iter()
-            .filter(|c| decision != Decision::Clarify || c.coverage >= clarify_coverage)
+            .filter(|c| semantic || decision != Decision::Clarify || c.coverage >= clarify_coverage)
             .collect();
         candidates.truncate(question.top_k);
         Ok(Reply {
@@ -180,12 +196,40 @@ impl Matcher {
                 question: entry.question.clone(),
                 score: scored.evidence.score,
                 coverage: scored.evidence.coverage,
+                semantic: None,
             });
             if question.explain {
                 explained.push(self.explain_candidate(found, scored, findings)?);
             }
         }
+        if let Some(choices) = &findings.choices {
+            candidates = self.semantic_candidates(choices, findings);
+        }
         Ok((candidates, explained))
+    }
+
+    /// The choices in the semantic model's order, with the words' evidence of
+    /// those the words also found.
+    fn semantic_candidates(&self, choices: &[Choice], findings: &Findings) -> Vec<Candidate> {
+        choices
+            .iter()
+            .filter_map(|choice| {
+                let entry = self.faq.entries.get(choice.entry)?;
+                let words = findings
+                    .assessed
+                    .scored
+                    .iter()
+                    .find(|s| findings.ranked[s.position].id == entry.id)
+                    .map(|s| s.evidence);
+                Some(Candidate {
+                    id: entry.id.clone(),
+                    question: entry.question.clone(),
+                    score: words.map_or(0.0, |e| e.score),
+                    coverage: words.map_or(0.0, |e| e.coverage),
+                    semantic: Some(choice.score),
+                })
+            })
+            .collect()
     }
 
     /// The reply to a greeting or thanks.

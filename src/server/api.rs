@@ -71,6 +71,9 @@ pub struct CandidateView {
     id: String,
     question: String,
     score: f32,
+    /// The semantic model's closeness, when it ordered the choices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    semantic: Option<f32>,
 }
 
 /// `POST /api/ask` response.
@@ -100,6 +103,7 @@ impl From<Reply> for AskResponse {
                     id: c.id,
                     question: c.question,
                     score: c.score,
+                    semantic: c.semantic,
                 })
                 .collect(),
             fallback: reply.fallback,
