@@ -1,5 +1,7 @@
 //! In-process latency of analysis, `ask` and `search` on the shipped FAQ, over a
-//! rotating mix of real member questions (our tuning set: 265 distinct questions).
+//! rotating mix of real member questions (our tuning set), with the defaults (the
+//! semantic model orders the choices when kotae does not answer) and with words
+//! only.
 //!
 //! `cargo bench --bench matcher`
 
@@ -9,13 +11,15 @@ use std::path::Path;
 use criterion::{Criterion, criterion_group, criterion_main};
 use kotae::analysis::FieldKind;
 use kotae::config::{Config, Limits, Paths};
-use kotae::matcher::{Matcher, Question};
+use kotae::matcher::{Ablation, Matcher, Question};
 
 /// The same allocator as the shipped binary.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn matcher() -> (Matcher, tempfile::TempDir) {
+/// The matcher with its defaults, or with the semantic model switched off
+/// (`words_only`): choices are then ordered by words alone.
+fn build_matcher(words_only: bool) -> (Matcher, tempfile::TempDir) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let index = tempfile::tempdir().expect("temp dir");
     let config = Config {
@@ -27,7 +31,12 @@ fn matcher() -> (Matcher, tempfile::TempDir) {
         },
         ..Config::default()
     };
-    (Matcher::build(&config).expect("matcher"), index)
+    let ablation = Ablation {
+        no_semantic: words_only,
+        ..Ablation::default()
+    };
+    let matcher = Matcher::build_with(&config, ablation, Default::default()).expect("matcher");
+    (matcher, index)
 }
 
 fn questions() -> Vec<String> {
@@ -41,7 +50,8 @@ fn questions() -> Vec<String> {
 }
 
 fn bench(c: &mut Criterion) {
-    let (matcher, _index) = matcher();
+    let (matcher, _index) = build_matcher(false);
+    let (words_only, _words_index) = build_matcher(true);
     let questions = questions();
     assert!(questions.len() >= 100);
     let limits = Limits::default();
@@ -74,6 +84,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             i = (i + 1) % asks.len();
             black_box(matcher.ask(&asks[i]).expect("ask"))
+        })
+    });
+    let mut i = 0;
+    c.bench_function("ask, words only (rotating mix, without semantic)", |b| {
+        b.iter(|| {
+            i = (i + 1) % asks.len();
+            black_box(words_only.ask(&asks[i]).expect("ask"))
         })
     });
     let mut i = 0;

@@ -163,7 +163,16 @@ async fn slow_bodies_from_a_few_addresses_leave_room_for_members() {
 
 #[tokio::test]
 async fn sigterm_writes_every_queued_unanswered_question() {
-    let server = Server::start_with_args(&shipped_faq(), &["--rate-limit-per-second", "0"]);
+    // One test client plays 200 members: the per-address limits are off.
+    let server = Server::start_with_args(
+        &shipped_faq(),
+        &[
+            "--rate-limit-per-second",
+            "0",
+            "--per-client-concurrency",
+            "4096",
+        ],
+    );
     let mut asks = tokio::task::JoinSet::new();
     for i in 0..200 {
         let url = server.url("/api/ask");

@@ -130,7 +130,16 @@ pub async fn ask(
         }
     };
     let question = Question::new(&request.question, top_k, request.explain, limits)?;
-    let reply = state.live.matcher().ask(&question)?;
+    // Off the async workers: an unanswered question waits ~10 ms for the semantic
+    // model, which would stall every other connection on that worker.
+    let matcher = state.live.matcher();
+    let (question, reply) = tokio::task::spawn_blocking(move || {
+        let reply = matcher.ask(&question);
+        (question, reply)
+    })
+    .await
+    .map_err(|e| Error::Analysis(format!("the matcher task failed: {e}")))?;
+    let reply = reply?;
     state.metrics.decision(reply.decision.as_str());
     state.tally.count(reply.decision.as_str());
     if matches!(reply.decision, Decision::Clarify | Decision::Fallback) {
