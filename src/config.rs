@@ -83,6 +83,9 @@ pub struct Thresholds {
     pub clarify_coverage: f32,
     /// Weight of a question word the FAQ never uses, relative to the rarest FAQ word.
     pub unknown_word_weight: f32,
+    /// Lead of the words' best entry over plain semantic closeness in the order of
+    /// the choices (halved for the second, a third for the third).
+    pub semantic_lead: f32,
 }
 
 impl Default for Thresholds {
@@ -92,6 +95,7 @@ impl Default for Thresholds {
             answer_min_concepts: 2,
             clarify_coverage: 0.3,
             unknown_word_weight: 0.6,
+            semantic_lead: 0.02,
         }
     }
 }
@@ -110,6 +114,7 @@ impl Thresholds {
         };
         unit("answer_confidence", self.answer_confidence)?;
         unit("clarify_coverage", self.clarify_coverage)?;
+        unit("semantic_lead", self.semantic_lead)?;
         if !(0.0..=2.0).contains(&self.unknown_word_weight) {
             return Err(Error::Config(format!(
                 "unknown_word_weight must be in [0, 2], got {}",

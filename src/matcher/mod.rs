@@ -59,12 +59,9 @@ use vocabulary::Vocabulary;
 
 use evidence::CONTEXT_WEIGHT;
 use reply::Choice;
-/// The words' best entries that get a lead in the semantic order of choices.
+/// The words' best entries that get a lead (`semantic_lead`) in the semantic
+/// order of choices.
 const LEXICAL_LEAD_RANKS: usize = 3;
-/// The lead of the words' best entry over plain semantic closeness (halved for
-/// the second, a third for the third). e5's cosines of related texts lie within a
-/// few hundredths of each other, so the lead is of that size.
-const LEXICAL_LEAD: f32 = 0.02;
 /// Weight of an interrogative relative to a content word of the same rarity.
 const INTERROGATIVE_WEIGHT: f32 = 0.3;
 
@@ -363,7 +360,7 @@ impl Matcher {
             .collect();
         for (rank, id) in lexical.iter().take(LEXICAL_LEAD_RANKS).enumerate() {
             if let Some(position) = self.faq.entries.iter().position(|e| e.id == *id) {
-                scores[position] += LEXICAL_LEAD / (rank as f32 + 1.0);
+                scores[position] += self.thresholds.semantic_lead / (rank as f32 + 1.0);
             }
         }
         let mut choices: Vec<Choice> = scores
