@@ -13,9 +13,11 @@
 //! here at run time with `libloading`. Without it kotae works as before.
 //!
 //! An entry's vectors (each phrasing, and the official question with its answer)
-//! are computed when the matcher is built and cached under the index directory,
-//! keyed by the model and the texts: a restart reads them back in milliseconds.
+//! are computed when the matcher is built and cached beside the compiled
+//! dictionary, one file per model, one record per text: a restart reads them back
+//! in milliseconds, and a reload after an edit embeds only the texts it changed.
 
+use std::collections::{HashMap, HashSet};
 use std::ffi::{CString, c_char, c_int, c_void};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -183,23 +185,32 @@ pub struct EntryVectors {
 }
 
 impl EntryVectors {
-    /// Embeds every entry of `faq`, or reads the vectors cached in `cache_dir`.
+    /// Embeds every entry of `faq`, reusing the vectors cached in `cache_dir` for
+    /// texts embedded before (an edit re-embeds only the texts it changed).
     pub fn build(engine: Arc<Engine>, faq: &Faq, cache_dir: &Path) -> Result<EntryVectors> {
         let texts = passages(faq);
-        let key = cache_key(&engine.identity, &texts);
-        let cache = cache_dir.join(format!("semantic-{key}.f32"));
-        let flat = match read_cache(&cache, texts.len() * engine.dim) {
-            Some(flat) => flat,
-            None => {
-                let mut flat = Vec::with_capacity(texts.len() * engine.dim);
-                for text in &texts {
-                    flat.extend(engine.passage(text)?);
+        let cache = cache_dir.join(format!("semantic-{}.vec", model_key(&engine.identity)));
+        let mut known = read_cache(&cache, engine.dim);
+        let mut vectors = Vec::with_capacity(texts.len());
+        let mut embedded = false;
+        for text in &texts {
+            let key = text_key(text);
+            let vector = match known.get(&key) {
+                Some(vector) => vector.clone(),
+                None => {
+                    embedded = true;
+                    let vector = engine.passage(text)?;
+                    known.insert(key, vector.clone());
+                    vector
                 }
-                write_cache(cache_dir, &cache, &flat)?;
-                flat
-            }
-        };
-        let mut vectors = flat.chunks(engine.dim).map(<[f32]>::to_vec);
+            };
+            vectors.push(vector);
+        }
+        if embedded {
+            let current: Vec<TextKey> = texts.iter().map(|t| text_key(t)).collect();
+            write_cache(cache_dir, &cache, &current, &known)?;
+        }
+        let mut vectors = vectors.into_iter();
         let mut phrasings = Vec::with_capacity(faq.entries.len());
         let mut whole = Vec::with_capacity(faq.entries.len());
         for entry in &faq.entries {
@@ -244,35 +255,71 @@ fn passages(faq: &Faq) -> Vec<String> {
     texts
 }
 
-fn cache_key(identity: &str, texts: &[String]) -> String {
-    let mut hash = Sha256::new();
-    hash.update(identity.as_bytes());
-    for text in texts {
-        hash.update((text.len() as u64).to_le_bytes());
-        hash.update(text.as_bytes());
-    }
-    hash.finalize()
+/// A text's cache key: its SHA-256.
+type TextKey = [u8; 32];
+
+fn text_key(text: &str) -> TextKey {
+    Sha256::digest(text.as_bytes()).into()
+}
+
+/// The cache file's name part for one model: texts embedded by another model
+/// are never mixed in.
+fn model_key(identity: &str) -> String {
+    Sha256::digest(identity.as_bytes())
         .iter()
-        .take(12)
+        .take(8)
         .map(|b| format!("{b:02x}"))
         .collect()
 }
 
-/// The cached vectors, if the file holds exactly `len` floats.
-fn read_cache(path: &Path, len: usize) -> Option<Vec<f32>> {
-    let bytes = std::fs::read(path).ok()?;
-    (bytes.len() == len * 4).then(|| {
-        bytes
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect()
-    })
+/// Most vectors kept in one cache file (about 1.5 KiB each): the current FAQ's,
+/// then earlier ones, so that FAQs sharing the cache do not evict each other.
+const CACHE_RECORDS: usize = 50_000;
+
+/// The cached vectors by text key; empty when the file is missing or not a
+/// whole number of records.
+fn read_cache(path: &Path, dim: usize) -> HashMap<TextKey, Vec<f32>> {
+    let record = 32 + 4 * dim;
+    let Ok(bytes) = std::fs::read(path) else {
+        return HashMap::new();
+    };
+    if bytes.len() % record != 0 {
+        tracing::warn!(path = %path.display(), "semantic cache damaged; embedding again");
+        return HashMap::new();
+    }
+    bytes
+        .chunks_exact(record)
+        .map(|r| {
+            let mut key = [0u8; 32];
+            key.copy_from_slice(&r[..32]);
+            let vector = r[32..]
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect();
+            (key, vector)
+        })
+        .collect()
 }
 
-/// Written whole, then renamed: a crash never leaves a short cache behind.
-fn write_cache(dir: &Path, path: &Path, flat: &[f32]) -> Result<()> {
+/// Written whole, then renamed: a crash never leaves a short cache behind. The
+/// current texts' vectors first, then the others up to [`CACHE_RECORDS`].
+fn write_cache(
+    dir: &Path,
+    path: &Path,
+    current: &[TextKey],
+    known: &HashMap<TextKey, Vec<f32>>,
+) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let bytes: Vec<u8> = flat.iter().flat_map(|f| f.to_le_bytes()).collect();
+    let mut seen: HashSet<&TextKey> = current.iter().collect();
+    let mut order: Vec<&TextKey> = current.iter().collect();
+    order.extend(known.keys().filter(|k| seen.insert(*k)));
+    let mut bytes = Vec::new();
+    for key in order.into_iter().take(CACHE_RECORDS) {
+        if let Some(vector) = known.get(key) {
+            bytes.extend_from_slice(key);
+            bytes.extend(vector.iter().flat_map(|f| f.to_le_bytes()));
+        }
+    }
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
@@ -307,18 +354,23 @@ mod tests {
     #[test]
     fn the_cache_is_read_back_only_when_whole() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("semantic-x.f32");
-        write_cache(dir.path(), &path, &[1.0, -0.5, 0.25]).unwrap();
-        assert_eq!(read_cache(&path, 3), Some(vec![1.0, -0.5, 0.25]));
-        assert_eq!(read_cache(&path, 4), None);
+        let path = dir.path().join("semantic-x.vec");
+        let (a, b) = (text_key("a"), text_key("b"));
+        let known: HashMap<TextKey, Vec<f32>> = [(a, vec![1.0, -0.5]), (b, vec![0.25, 2.0])]
+            .into_iter()
+            .collect();
+        write_cache(dir.path(), &path, &[b], &known).unwrap();
+        assert_eq!(read_cache(&path, 2), known);
+        // A file cut short is not trusted at all.
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+        assert!(read_cache(&path, 2).is_empty());
     }
 
     #[test]
-    fn the_cache_key_changes_with_any_text_or_the_model() {
-        let texts = vec!["a".to_string(), "b".to_string()];
-        let key = cache_key("m1", &texts);
-        assert_ne!(key, cache_key("m2", &texts));
-        assert_ne!(key, cache_key("m1", &["ab".to_string()]));
-        assert_ne!(key, cache_key("m1", &["a".to_string(), "c".to_string()]));
+    fn cache_keys_tell_texts_and_models_apart() {
+        assert_ne!(text_key("a"), text_key("b"));
+        assert_eq!(text_key("a"), text_key("a"));
+        assert_ne!(model_key("m1"), model_key("m2"));
     }
 }

@@ -201,6 +201,8 @@ async fn search_faq_and_health_endpoints() {
     let ready: Value = ready.json().await.unwrap();
     assert_eq!(ready["status"], "ready");
     assert_eq!(ready["entries"], 11);
+    // The test command installs the semantic model.
+    assert_eq!(ready["semantic"], "on");
 }
 
 /// Sends a raw request and returns the status and the JSON error code.

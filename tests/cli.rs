@@ -466,3 +466,39 @@ fn near_duplicate_entries_are_reported_when_indexing() {
         "{warning}"
     );
 }
+
+#[test]
+fn kotae_works_without_the_semantic_model_and_names_a_broken_one() {
+    let index = tempfile::tempdir().unwrap();
+    // Switched off, or nothing installed there: answers as before, choices by words.
+    for dir in ["off", "/nonexistent/kotae-semantic"] {
+        let output = run(
+            &shipped_faq(),
+            index.path(),
+            &[
+                "--semantic-dir",
+                dir,
+                "ask",
+                "クレジットカードの情報は大丈夫ですか",
+            ],
+        );
+        assert_eq!(output.status.code(), Some(0), "{dir}: {}", stderr(&output));
+        assert!(stdout(&output).contains("credit-card"), "{dir}");
+    }
+    // A directory that is there but holds no engine: one clear error, exit 2.
+    let broken = tempfile::tempdir().unwrap();
+    let output = run(
+        &shipped_faq(),
+        index.path(),
+        &[
+            "--semantic-dir",
+            broken.path().to_str().unwrap(),
+            "ask",
+            "クレカ",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.contains("install-semantic.sh"), "{message}");
+    assert!(!message.contains("panicked"), "{message}");
+}

@@ -276,6 +276,11 @@ impl Matcher {
         })
     }
 
+    /// Whether the semantic model orders the choices (for `/readyz`).
+    pub fn has_semantic(&self) -> bool {
+        self.semantic.is_some()
+    }
+
     /// Entries whose official questions are nearly the same (for the editor).
     pub fn near_duplicates(&self) -> &[NearDuplicate] {
         &self.near_duplicates
@@ -498,8 +503,11 @@ const MAX_SEMANTIC_ENTRIES: usize = 2_000;
 /// The semantic model's vectors of the FAQ's entries, if a model is installed
 /// (cached in the dictionary cache directory).
 fn entry_vectors(faq: &Faq, config: &Config) -> Result<Option<EntryVectors>> {
-    let Some(engine) = semantic::open(&config.paths.semantic)? else {
-        tracing::info!(dir = %config.paths.semantic.display(), "no semantic model installed; choices ordered by words");
+    let dir = &config.paths.semantic;
+    let Some(engine) = semantic::open(dir)? else {
+        if dir.as_os_str() != semantic::OFF {
+            tracing::warn!(dir = %dir.display(), "no semantic model installed (bash scripts/install-semantic.sh); choices ordered by words alone");
+        }
         return Ok(None);
     };
     if faq.entries.len() > MAX_SEMANTIC_ENTRIES {
@@ -510,7 +518,9 @@ fn entry_vectors(faq: &Faq, config: &Config) -> Result<Option<EntryVectors>> {
         );
         return Ok(None);
     }
-    EntryVectors::build(engine, faq, &config.paths.dictionary_cache()).map(Some)
+    let vectors = EntryVectors::build(engine, faq, &config.paths.dictionary_cache())?;
+    tracing::info!(dir = %dir.display(), "semantic model loaded; it orders the choices");
+    Ok(Some(vectors))
 }
 
 fn idf(phrasings: f32, df: f32) -> f32 {

@@ -397,6 +397,7 @@ pub async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, 
         "index": generation_of(&matcher),
         "store": store,
         "near_duplicates": matcher.near_duplicates(),
+        "semantic": if matcher.has_semantic() { "on" } else { "off" },
         "reloads": state.live.status(),
     })))
 }
