@@ -225,8 +225,8 @@ impl EntryVectors {
         })
     }
 
-    /// Each entry's closeness to `question` (FAQ order), in [-1, 1].
-    pub fn scores(&self, question: &str) -> Result<Vec<f32>> {
+    /// Each entry's closeness to `question` (FAQ order).
+    pub fn closeness(&self, question: &str) -> Result<Vec<Closeness>> {
         let q = self.engine.query(question)?;
         Ok(self
             .whole
@@ -237,10 +237,23 @@ impl EntryVectors {
                     .iter()
                     .map(|p| dot(&q, p))
                     .fold(f32::MIN, f32::max);
-                PHRASING_SHARE * closest + (1.0 - PHRASING_SHARE) * dot(&q, whole)
+                Closeness {
+                    score: PHRASING_SHARE * closest + (1.0 - PHRASING_SHARE) * dot(&q, whole),
+                    closest_phrasing: closest,
+                }
             })
             .collect())
     }
+}
+
+/// How close one entry is to a member's question, by the model (cosines in [-1, 1]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Closeness {
+    /// The closest phrasing and the official question with its answer, averaged:
+    /// orders the choices.
+    pub score: f32,
+    /// The closest phrasing alone: how nearly the question restates one.
+    pub closest_phrasing: f32,
 }
 
 /// The texts embedded for a FAQ, in order: per entry, its question with its

@@ -200,10 +200,10 @@ fn collection_report(matcher: &Matcher, name: &str) -> eval::Report {
 }
 
 /// On FAQs kotae was never tuned on, the semantic model puts the right entry
-/// first among the choices far more often than the words alone, and it never
-/// changes what is answered. Floors a few questions below what was measured
-/// (README, "Other FAQs"). Needs the model: `bash scripts/install-semantic.sh`
-/// (the test command installs it).
+/// first among the choices far more often than the words alone, and what it adds
+/// to the answers (the `paraphrase` rule) adds no wrong answer. Floors a few
+/// questions below what was measured (README, "Other FAQs"). Needs the model:
+/// `bash scripts/install-semantic.sh` (the test command installs it).
 #[test]
 fn the_semantic_model_orders_the_choices_on_a_new_faq() {
     let installed = kotae::config::Paths::default().semantic;
@@ -225,9 +225,12 @@ fn the_semantic_model_orders_the_choices_on_a_new_faq() {
         assert!(semantic.top1 >= floor, "{shown}");
         assert!(semantic.top1 >= words.top1 + 0.1, "{shown}");
         assert!(semantic.recall_at_3 > words.recall_at_3, "{shown}");
-        assert_eq!(semantic.answered_correct, words.answered_correct, "{shown}");
-        assert_eq!(
-            semantic.wrong_answer_rate, words.wrong_answer_rate,
+        assert!(
+            semantic.answered_correct > words.answered_correct,
+            "{shown}"
+        );
+        assert!(
+            semantic.wrong_answer_rate <= words.wrong_answer_rate,
             "{shown}"
         );
     }

@@ -10,7 +10,9 @@
 //!    completeness and intent facts for the best-ranked entries, fused into the
 //!    final ranking;
 //! 5. **rules** (`rules/`): an ordered list of named rules; the first that speaks
-//!    decides, and when none does kotae answers;
+//!    decides, and when none does kotae answers; when the words' verdict is not to
+//!    answer, the semantic model's closeness (`choices.rs`) is read and the rules
+//!    asked again (the `paraphrase` rule reads it), and it orders the choices;
 //! 6. **reply** (`reply.rs`): the answer, the choices or the hotline, and `explain`.
 //!
 //! The non-obvious choice is what the rules decide on. Raw BM25 grows with the
@@ -34,6 +36,7 @@ use crate::error::{Error, QuestionProblem, Result};
 use crate::faq::{Entry, Faq};
 use crate::index::{self, FaqIndex};
 
+mod choices;
 mod concepts;
 mod evidence;
 mod intent;
@@ -58,10 +61,6 @@ use crate::semantic::{self, EntryVectors};
 use vocabulary::Vocabulary;
 
 use evidence::CONTEXT_WEIGHT;
-use reply::Choice;
-/// The words' best entries that get a lead (`semantic_lead`) in the semantic
-/// order of choices.
-const LEXICAL_LEAD_RANKS: usize = 3;
 /// Weight of an interrogative relative to a content word of the same rarity.
 const INTERROGATIVE_WEIGHT: f32 = 0.3;
 
@@ -320,11 +319,25 @@ impl Matcher {
             best: question.signals,
         };
         let assessed = self.assess(&facts, &concepts, &ranked, similarity, &self.rules);
-        let verdict = match assessed.case(&self.thresholds) {
-            Some(case) => self.rules.decide(&case),
+        let case = assessed.case(&self.thresholds);
+        let mut verdict = match &case {
+            Some(case) => self.rules.decide(case),
             None => Rules::nothing_matched(),
         };
-        let choices = self.semantic_choices(question, &verdict, &ranked, &assessed);
+        let closeness = self.closeness(question, &verdict);
+        let lexical: Vec<&str> = assessed
+            .scored
+            .iter()
+            .map(|s| ranked[s.position].id.as_str())
+            .collect();
+        if let (Some(case), Some(closeness)) = (case, &closeness)
+            && let Some(paraphrase) = self.paraphrase(closeness, &lexical)
+        {
+            verdict = self.rules.decide(&case.with_paraphrase(paraphrase));
+        }
+        let choices = closeness
+            .filter(|_| verdict.decision != Decision::Answer)
+            .map(|closeness| self.choices(closeness, &lexical, question.top_k));
         let findings = Findings {
             analysis,
             concepts,
@@ -335,47 +348,6 @@ impl Matcher {
             choices,
         };
         self.reply(question, findings, verdict)
-    }
-
-    /// When kotae does not answer, the entries to offer in the semantic model's
-    /// order, the words' best few given a small lead (`None` without a model, or
-    /// when the model fails: the words' order is then used).
-    fn semantic_choices(
-        &self,
-        question: &Question,
-        verdict: &Verdict,
-        ranked: &[retrieval::Retrieved],
-        assessed: &evidence::Assessed,
-    ) -> Option<Vec<Choice>> {
-        let vectors = self.semantic.as_ref()?;
-        if verdict.decision == Decision::Answer {
-            return None;
-        }
-        let mut scores = match vectors.scores(&question.text) {
-            Ok(scores) => scores,
-            Err(err) => {
-                tracing::warn!(error = %err, "semantic model failed; choices ordered by words");
-                return None;
-            }
-        };
-        let lexical: Vec<&str> = assessed
-            .scored
-            .iter()
-            .map(|s| ranked[s.position].id.as_str())
-            .collect();
-        for (rank, id) in lexical.iter().take(LEXICAL_LEAD_RANKS).enumerate() {
-            if let Some(position) = self.faq.entries.iter().position(|e| e.id == *id) {
-                scores[position] += self.thresholds.semantic_lead / (rank as f32 + 1.0);
-            }
-        }
-        let mut choices: Vec<Choice> = scores
-            .into_iter()
-            .enumerate()
-            .map(|(entry, score)| Choice { entry, score })
-            .collect();
-        choices.sort_by(|a, b| b.score.total_cmp(&a.score));
-        choices.truncate(question.top_k);
-        Some(choices)
     }
 
     /// The fallback: message and the hotline from the FAQ.

@@ -56,6 +56,10 @@ pub struct Case<'a> {
     pub confidence: f32,
     /// Other candidates that explain the whole question.
     pub rivals: usize,
+    /// The semantic model's closeness of the question to the best entry's closest
+    /// phrasing, when the model ranks that entry first too (read only after the
+    /// words' verdict was not to answer; `None` without a model).
+    pub paraphrase: Option<f32>,
 }
 
 impl<'a> Case<'a> {
@@ -72,6 +76,15 @@ impl<'a> Case<'a> {
             margin,
             confidence,
             rivals,
+            paraphrase: None,
+        }
+    }
+
+    /// The same case with the semantic model's closeness of the best entry.
+    pub fn with_paraphrase(self, closeness: f32) -> Self {
+        Case {
+            paraphrase: Some(closeness),
+            ..self
         }
     }
 
@@ -144,9 +157,10 @@ default_rules![
     problem_report::ProblemReport,
     predicate::Predicate,
     foreign_verb::ForeignVerb,
-    too_few_concepts::TooFewConcepts,
     tie::Tie,
     rivals::Rivals,
+    paraphrase::Paraphrase,
+    too_few_concepts::TooFewConcepts,
     low_confidence::LowConfidence,
 ];
 

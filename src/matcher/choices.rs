@@ -1,0 +1,74 @@
+//! The semantic stage: when the words' verdict is not to answer, the semantic
+//! model's closeness of every entry to the question. It is read twice: by the
+//! `paraphrase` rule (does the question restate one of the best entry's
+//! phrasings, and does the model put that entry first too?) and to order the
+//! choices offered instead of an answer.
+
+use super::reply::Choice;
+use super::rules::{Decision, Verdict};
+use super::{Matcher, Question};
+use crate::semantic::Closeness;
+
+/// The words' best entries that get a lead (`semantic_lead`) in the order of the
+/// choices.
+const LEXICAL_LEAD_RANKS: usize = 3;
+
+impl Matcher {
+    /// Every entry's closeness to the question, when a model is installed and the
+    /// words' verdict is not to answer (`None` otherwise, or when the model
+    /// fails: the words' order is then used and a warning logged).
+    pub(super) fn closeness(
+        &self,
+        question: &Question,
+        verdict: &Verdict,
+    ) -> Option<Vec<Closeness>> {
+        let vectors = self.semantic.as_ref()?;
+        if verdict.decision == Decision::Answer {
+            return None;
+        }
+        vectors
+            .closeness(&question.text)
+            .map_err(|err| tracing::warn!(error = %err, "semantic model failed; choices ordered by words"))
+            .ok()
+    }
+
+    /// The closeness of the words' best entry's closest phrasing, when the model
+    /// also ranks that entry first by its closest phrasing.
+    pub(super) fn paraphrase(&self, closeness: &[Closeness], lexical: &[&str]) -> Option<f32> {
+        let best = self.position(lexical.first()?)?;
+        let first = closeness
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.closest_phrasing.total_cmp(&b.1.closest_phrasing))?;
+        (first.0 == best).then_some(first.1.closest_phrasing)
+    }
+
+    /// The first `top_k` entries in the model's order, the words' best few given
+    /// a small lead.
+    pub(super) fn choices(
+        &self,
+        closeness: Vec<Closeness>,
+        lexical: &[&str],
+        top_k: usize,
+    ) -> Vec<Choice> {
+        let mut scores: Vec<f32> = closeness.into_iter().map(|c| c.score).collect();
+        for (rank, id) in lexical.iter().take(LEXICAL_LEAD_RANKS).enumerate() {
+            if let Some(position) = self.position(id) {
+                scores[position] += self.thresholds.semantic_lead / (rank as f32 + 1.0);
+            }
+        }
+        let mut choices: Vec<Choice> = scores
+            .into_iter()
+            .enumerate()
+            .map(|(entry, score)| Choice { entry, score })
+            .collect();
+        choices.sort_by(|a, b| b.score.total_cmp(&a.score));
+        choices.truncate(top_k);
+        choices
+    }
+
+    /// An entry's position in the FAQ.
+    fn position(&self, id: &str) -> Option<usize> {
+        self.faq.entries.iter().position(|e| e.id == id)
+    }
+}
