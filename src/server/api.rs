@@ -129,17 +129,24 @@ pub async fn ask(
             ));
         }
     };
-    let question = Question::new(&request.question, top_k, request.explain, limits)?;
-    // Off the async workers: an unanswered question waits ~10 ms for the semantic
-    // model, which would stall every other connection on that worker.
+    let mut question = Question::new(&request.question, top_k, request.explain, limits)?;
     let matcher = state.live.matcher();
-    let (question, reply) = tokio::task::spawn_blocking(move || {
-        let reply = matcher.ask(&question);
-        (question, reply)
-    })
-    .await
-    .map_err(|e| Error::Analysis(format!("the matcher task failed: {e}")))?;
-    let reply = reply?;
+    let reply = if matcher.has_semantic() {
+        // An unanswered question waits ~10 ms for the semantic model: off the
+        // async workers, so that it does not stall the other connections.
+        let (returned, reply) = tokio::task::spawn_blocking(move || {
+            let reply = matcher.ask(&question);
+            (question, reply)
+        })
+        .await
+        .map_err(|e| Error::Analysis(format!("the matcher task failed: {e}")))?;
+        question = returned;
+        reply?
+    } else {
+        // Words only, every question takes microseconds: a trip to the blocking
+        // pool would cost more than it saves.
+        matcher.ask(&question)?
+    };
     state.metrics.decision(reply.decision.as_str());
     state.tally.count(reply.decision.as_str());
     if matches!(reply.decision, Decision::Clarify | Decision::Fallback) {
