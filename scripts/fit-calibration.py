@@ -21,6 +21,8 @@ import tempfile
 
 import numpy as np
 
+from evalsets import evaluation_sets
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KOTAE = next((a for a in sys.argv[1:] if not a.startswith("--")),
              os.path.join(ROOT, "target/release/kotae"))
@@ -60,16 +62,9 @@ def load():
     """Every evaluated question, as (collection, variant, set, row)."""
     rows = []
     work = tempfile.mkdtemp()
-    sets = [("shipped", "faq", "dev", os.path.join(ROOT, "faq"), os.path.join(ROOT, "tests/eval/tune.jsonl")),
-            ("shipped", "faq", "holdout", os.path.join(ROOT, "faq"), os.path.join(ROOT, "tests/eval/holdout.jsonl"))]
-    base = os.path.join(ROOT, "tests/collections")
-    for name in sorted(os.listdir(base)):
-        for variant in ("faq", "faq-alt"):
-            for part in ("dev", "holdout"):
-                faq = os.path.join(base, name, variant)
-                questions = os.path.join(base, name, part + ".jsonl")
-                if os.path.isdir(faq) and os.path.isfile(questions):
-                    sets.append((name, variant, part, faq, questions))
+    # The shipped tuning set counts as a development ("dev") set here.
+    sets = [(name, variant, "dev" if part == "tune" else part, faq, questions)
+            for name, variant, part, faq, questions in evaluation_sets(ROOT)]
     for name, variant, part, faq, questions in sets:
         index = os.path.join(work, f"{name}-{variant}")
         for row in evaluate(faq, questions, index):

@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 
+from evalsets import evaluation_sets
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KOTAE = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/release/kotae")
 DICT = os.environ.get("KOTAE_DICT_DIR", os.path.join(ROOT, "target/eval-dictionary"))
@@ -25,20 +27,6 @@ LEADS = [0.0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1]
 DEFAULT = 0.02
 # Never in a training pool: held aside entirely (tests/collections/rohto).
 HELD_ASIDE = {"rohto"}
-
-
-def runs():
-    """(collection, faq variant, set, faq dir, questions file) for every evaluation."""
-    base = os.path.join(ROOT, "tests/collections")
-    for name in sorted(os.listdir(base)):
-        for variant in ("faq", "faq-alt"):
-            for part in ("dev", "holdout"):
-                faq = os.path.join(base, name, variant)
-                questions = os.path.join(base, name, part + ".jsonl")
-                if os.path.isdir(faq) and os.path.isfile(questions):
-                    yield name, variant, part, faq, questions
-    for part in ("tune", "holdout"):
-        yield "shipped", "faq", part, os.path.join(ROOT, "faq"), os.path.join(ROOT, "tests/eval", part + ".jsonl")
 
 
 def top1(lead, faq, questions, work):
@@ -57,7 +45,7 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         table = {}
         for lead in LEADS:
-            for name, variant, part, faq, questions in runs():
+            for name, variant, part, faq, questions in evaluation_sets(ROOT):
                 table[(lead, name, variant, part)] = top1(lead, faq, questions, work)
     names = sorted({k[1] for k in table})
     print("| held out | lead picked on the others | faq | set | top1 at the picked lead | top1 at %s (default) |" % DEFAULT)
