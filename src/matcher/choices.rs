@@ -4,8 +4,10 @@
 //! phrasings, and does the model put that entry first too?) and to order the
 //! choices offered instead of an answer.
 
+use super::evidence::Assessed;
 use super::reply::Choice;
-use super::rules::{Decision, Verdict};
+use super::retrieval::Retrieved;
+use super::rules::{Case, Decision, Verdict};
 use super::{Matcher, Question};
 use crate::semantic::Closeness;
 
@@ -14,14 +16,38 @@ use crate::semantic::Closeness;
 const LEXICAL_LEAD_RANKS: usize = 3;
 
 impl Matcher {
+    /// After the words' verdict: when it is not to answer, the rules asked again
+    /// with the model's closeness, and the choices in the model's order. Returns
+    /// the verdict unchanged and no choices without a model.
+    pub(super) fn semantic_stage(
+        &self,
+        question: &Question,
+        case: Option<Case>,
+        verdict: Verdict,
+        ranked: &[Retrieved],
+        assessed: &Assessed,
+    ) -> (Verdict, Option<Vec<Choice>>) {
+        let Some(closeness) = self.closeness(question, &verdict) else {
+            return (verdict, None);
+        };
+        let lexical: Vec<&str> = assessed
+            .scored
+            .iter()
+            .map(|s| ranked[s.position].id.as_str())
+            .collect();
+        let verdict = match (case, self.paraphrase(&closeness, &lexical)) {
+            (Some(case), Some(paraphrase)) => self.rules.decide(&case.with_paraphrase(paraphrase)),
+            _ => verdict,
+        };
+        let choices = (verdict.decision != Decision::Answer)
+            .then(|| self.choices(closeness, &lexical, question.top_k));
+        (verdict, choices)
+    }
+
     /// Every entry's closeness to the question, when a model is installed and the
     /// words' verdict is not to answer (`None` otherwise, or when the model
     /// fails: the words' order is then used and a warning logged).
-    pub(super) fn closeness(
-        &self,
-        question: &Question,
-        verdict: &Verdict,
-    ) -> Option<Vec<Closeness>> {
+    fn closeness(&self, question: &Question, verdict: &Verdict) -> Option<Vec<Closeness>> {
         let vectors = self.semantic.as_ref()?;
         if verdict.decision == Decision::Answer {
             return None;
@@ -34,7 +60,7 @@ impl Matcher {
 
     /// The closeness of the words' best entry's closest phrasing, when the model
     /// also ranks that entry first by its closest phrasing.
-    pub(super) fn paraphrase(&self, closeness: &[Closeness], lexical: &[&str]) -> Option<f32> {
+    fn paraphrase(&self, closeness: &[Closeness], lexical: &[&str]) -> Option<f32> {
         let best = self.position(lexical.first()?)?;
         let first = closeness
             .iter()
@@ -45,12 +71,7 @@ impl Matcher {
 
     /// The first `top_k` entries in the model's order, the words' best few given
     /// a small lead.
-    pub(super) fn choices(
-        &self,
-        closeness: Vec<Closeness>,
-        lexical: &[&str],
-        top_k: usize,
-    ) -> Vec<Choice> {
+    fn choices(&self, closeness: Vec<Closeness>, lexical: &[&str], top_k: usize) -> Vec<Choice> {
         let mut scores: Vec<f32> = closeness.into_iter().map(|c| c.score).collect();
         for (rank, id) in lexical.iter().take(LEXICAL_LEAD_RANKS).enumerate() {
             if let Some(position) = self.position(id) {

@@ -118,7 +118,8 @@ pub struct Ablation {
     pub no_respelling: bool,
     /// Loanwords are not matched across scripts (kana ↔ Latin).
     pub no_loanwords: bool,
-    /// The semantic model does not order the choices offered.
+    /// The semantic model is not used: choices in the words' order, no
+    /// `paraphrase` rule.
     pub no_semantic: bool,
     /// The answer text is not queried.
     pub no_answer: bool,
@@ -320,24 +321,11 @@ impl Matcher {
         };
         let assessed = self.assess(&facts, &concepts, &ranked, similarity, &self.rules);
         let case = assessed.case(&self.thresholds);
-        let mut verdict = match &case {
+        let verdict = match &case {
             Some(case) => self.rules.decide(case),
             None => Rules::nothing_matched(),
         };
-        let closeness = self.closeness(question, &verdict);
-        let lexical: Vec<&str> = assessed
-            .scored
-            .iter()
-            .map(|s| ranked[s.position].id.as_str())
-            .collect();
-        if let (Some(case), Some(closeness)) = (case, &closeness)
-            && let Some(paraphrase) = self.paraphrase(closeness, &lexical)
-        {
-            verdict = self.rules.decide(&case.with_paraphrase(paraphrase));
-        }
-        let choices = closeness
-            .filter(|_| verdict.decision != Decision::Answer)
-            .map(|closeness| self.choices(closeness, &lexical, question.top_k));
+        let (verdict, choices) = self.semantic_stage(question, case, verdict, &ranked, &assessed);
         let findings = Findings {
             analysis,
             concepts,
@@ -466,8 +454,6 @@ impl Matcher {
     }
 }
 
-/// BM25's inverse document frequency of a term found in `df` of `phrasings`
-/// phrasing documents: the rarity weight of question concepts and phrasing words.
 /// FAQs with more entries than this are served without the semantic model:
 /// embedding them all would keep a first start busy for minutes.
 const MAX_SEMANTIC_ENTRIES: usize = 2_000;
@@ -495,6 +481,8 @@ fn entry_vectors(faq: &Faq, config: &Config) -> Result<Option<EntryVectors>> {
     Ok(Some(vectors))
 }
 
+/// BM25's inverse document frequency of a term found in `df` of `phrasings`
+/// phrasing documents: the rarity weight of question concepts and phrasing words.
 fn idf(phrasings: f32, df: f32) -> f32 {
     (1.0 + (phrasings - df + 0.5) / (df + 0.5)).ln()
 }

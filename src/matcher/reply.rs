@@ -26,8 +26,9 @@ pub struct Candidate {
     pub score: f32,
     /// Share of the question's concepts this entry covers, in [0, 1].
     pub coverage: f32,
-    /// The semantic model's closeness to the question, when it ordered the
-    /// choices (no answer, a model installed).
+    /// The entry's score in the semantic model's order (its closeness to the
+    /// question plus the words' lead), when the model ordered the candidates (no
+    /// answer, a model installed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub semantic: Option<f32>,
 }

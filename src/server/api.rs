@@ -71,7 +71,7 @@ pub struct CandidateView {
     id: String,
     question: String,
     score: f32,
-    /// The semantic model's closeness, when it ordered the choices.
+    /// The entry's score in the semantic model's order, when it ordered them.
     #[serde(skip_serializing_if = "Option::is_none")]
     semantic: Option<f32>,
 }
