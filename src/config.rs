@@ -75,7 +75,7 @@ impl Default for Limits {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Thresholds {
-    /// Least confidence for `answer`.
+    /// Least strength of the words' evidence for `answer` (`rules::strength`).
     pub answer_confidence: f32,
     /// Least number of distinct question concepts the answered entry must share.
     pub answer_min_concepts: usize,

@@ -40,6 +40,8 @@ pub struct Outcome {
     pub reason: String,
     /// The generic evidence about the best candidate.
     pub signals: Option<crate::matcher::Signals>,
+    /// The calibrated confidence's features (for `scripts/fit-calibration.py`).
+    pub features: Option<std::collections::BTreeMap<&'static str, f32>>,
 }
 
 impl Outcome {
@@ -77,6 +79,11 @@ pub struct Report {
     pub wrong_answer_rate: f64,
     /// Out-of-scope questions not answered, over their number.
     pub oos_rejection: f64,
+    /// Expected calibration error of the confidence: the replies (small talk
+    /// aside) in ten bins of confidence, each bin's |mean confidence − share
+    /// whose first candidate is expected|, weighted by its size. 0 is perfect.
+    #[serde(default)]
+    pub calibration_error: f64,
 }
 
 /// Reads a JSONL file of labelled questions; a bad line is an error with its number.
@@ -120,6 +127,9 @@ fn outcome(item: &Labelled, reply: &Reply) -> Outcome {
         confidence: reply.confidence,
         reason: reply.reason.clone(),
         signals: reply.signals,
+        features: reply
+            .signals
+            .map(|s| crate::matcher::calibration_features(&s, reply.decision == Decision::Answer)),
     }
 }
 
@@ -171,7 +181,33 @@ pub fn report(outcomes: &[Outcome]) -> Report {
                 .count(),
             oos.len(),
         ),
+        calibration_error: calibration_error(outcomes),
     }
+}
+
+/// Bins of the confidence for [`Report::calibration_error`].
+const CALIBRATION_BINS: usize = 10;
+
+fn calibration_error(outcomes: &[Outcome]) -> f64 {
+    let mut bins = [(0.0f64, 0.0f64, 0usize); CALIBRATION_BINS];
+    for o in outcomes
+        .iter()
+        .filter(|o| o.decision != Decision::Smalltalk)
+    {
+        let p = f64::from(o.confidence).clamp(0.0, 1.0);
+        let bin = ((p * CALIBRATION_BINS as f64) as usize).min(CALIBRATION_BINS - 1);
+        bins[bin].0 += p;
+        bins[bin].1 += if o.top1() { 1.0 } else { 0.0 };
+        bins[bin].2 += 1;
+    }
+    let total: usize = bins.iter().map(|b| b.2).sum();
+    if total == 0 {
+        return 0.0;
+    }
+    bins.iter()
+        .filter(|b| b.2 > 0)
+        .map(|(p, right, _)| (p - right).abs() / total as f64)
+        .sum()
 }
 
 #[cfg(test)]
@@ -188,6 +224,7 @@ mod tests {
             confidence: 0.5,
             reason: String::new(),
             signals: None,
+            features: None,
         }
     }
 
@@ -209,6 +246,30 @@ mod tests {
         assert!((r.answered_correct - 1.0 / 3.0).abs() < 1e-9);
         assert!((r.wrong_answer_rate - 2.0 / 6.0).abs() < 1e-9);
         assert!((r.oos_rejection - 2.0 / 3.0).abs() < 1e-9);
+        // Five replies at 0.5 (small talk aside), one first candidate right.
+        assert!((r.calibration_error - (0.5 - 1.0 / 5.0)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_confidence_that_matches_the_share_right_has_no_calibration_error() {
+        let at = |confidence: f32, right: bool| Outcome {
+            confidence,
+            ..outcome(
+                &["a"],
+                Decision::Clarify,
+                if right { &["a"] } else { &["b"] },
+            )
+        };
+        let calibrated = [
+            at(0.75, true),
+            at(0.75, true),
+            at(0.75, true),
+            at(0.75, false),
+            at(0.05, false),
+        ];
+        assert!(report(&calibrated).calibration_error < 0.02);
+        let overconfident = [at(0.95, true), at(0.95, false), at(0.95, false)];
+        assert!((report(&overconfident).calibration_error - (0.95 - 1.0 / 3.0)).abs() < 1e-6);
     }
 
     #[test]

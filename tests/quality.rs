@@ -235,3 +235,29 @@ fn the_semantic_model_orders_the_choices_on_a_new_faq() {
         );
     }
 }
+
+/// The confidence is calibrated: on the shipped FAQ's sets (never fitted on) and
+/// on two development collections, the replies' confidence is close to how often
+/// their first entry is right. Ceilings a few points above what was measured
+/// (README, "Calibrated confidence").
+#[test]
+fn the_confidence_says_how_often_the_first_entry_is_right() {
+    let (shipped, _index) = common::shipped_matcher();
+    for (file, ceiling) in [("tune.jsonl", 0.10), ("holdout.jsonl", 0.11)] {
+        let r = report(&shipped, file);
+        assert!(
+            r.calibration_error <= ceiling,
+            "{file}: {}",
+            serde_json::to_string(&r).unwrap()
+        );
+    }
+    for (name, ceiling) in [("gear", 0.19), ("voicevox", 0.10)] {
+        let (matcher, _index) = collection_matcher(name, true);
+        let r = collection_report(&matcher, name);
+        assert!(
+            r.calibration_error <= ceiling,
+            "{name}: {}",
+            serde_json::to_string(&r).unwrap()
+        );
+    }
+}

@@ -4,12 +4,22 @@
 //! phrasings, and does the model put that entry first too?) and to order the
 //! choices offered instead of an answer.
 
-use super::evidence::Assessed;
+use super::evidence::{Assessed, SemanticSignals};
 use super::reply::Choice;
 use super::retrieval::Retrieved;
 use super::rules::{Case, Decision, Verdict};
 use super::{Matcher, Question};
 use crate::semantic::Closeness;
+
+/// What the semantic stage gives the reply.
+pub(super) struct SemanticStage {
+    /// The words' verdict, or the rules' verdict with the model's closeness.
+    pub verdict: Verdict,
+    /// The entries to offer in the model's order (none when kotae answers).
+    pub choices: Option<Vec<Choice>>,
+    /// What the model said, for the calibrated confidence.
+    pub signals: Option<SemanticSignals>,
+}
 
 /// The words' best entries that get a lead (`semantic_lead`) in the order of the
 /// choices.
@@ -26,9 +36,13 @@ impl Matcher {
         verdict: Verdict,
         ranked: &[Retrieved],
         assessed: &Assessed,
-    ) -> (Verdict, Option<Vec<Choice>>) {
+    ) -> SemanticStage {
         let Some(closeness) = self.closeness(question, &verdict) else {
-            return (verdict, None);
+            return SemanticStage {
+                verdict,
+                choices: None,
+                signals: None,
+            };
         };
         let lexical: Vec<&str> = assessed
             .scored
@@ -39,9 +53,38 @@ impl Matcher {
             (Some(case), Some(paraphrase)) => self.rules.decide(&case.with_paraphrase(paraphrase)),
             _ => verdict,
         };
-        let choices = (verdict.decision != Decision::Answer)
-            .then(|| self.choices(closeness, &lexical, question.top_k));
-        (verdict, choices)
+        let choices = self.choices(&closeness, &lexical, question.top_k);
+        let signals = self.semantic_signals(&closeness, &choices, &lexical);
+        SemanticStage {
+            choices: (verdict.decision != Decision::Answer).then_some(choices),
+            verdict,
+            signals,
+        }
+    }
+
+    /// The model's closeness of the first choice, its lead over every other
+    /// entry's (the words' lead left out), and whether the words put the same entry
+    /// first.
+    fn semantic_signals(
+        &self,
+        closeness: &[Closeness],
+        choices: &[Choice],
+        lexical: &[&str],
+    ) -> Option<SemanticSignals> {
+        let first = choices.first()?.entry;
+        let own = closeness.get(first)?.score;
+        let next = closeness
+            .iter()
+            .enumerate()
+            .filter(|(entry, _)| *entry != first)
+            .map(|(_, c)| c.score)
+            .fold(f32::NEG_INFINITY, f32::max);
+        let words_best = lexical.first().and_then(|id| self.position(id));
+        Some(SemanticSignals {
+            first: own,
+            lead: if next.is_finite() { own - next } else { 0.0 },
+            agrees: words_best == Some(first),
+        })
     }
 
     /// Every entry's closeness to the question, when a model is installed and the
@@ -71,8 +114,8 @@ impl Matcher {
 
     /// The first `top_k` entries in the model's order, the words' best few given
     /// a small lead.
-    fn choices(&self, closeness: Vec<Closeness>, lexical: &[&str], top_k: usize) -> Vec<Choice> {
-        let mut scores: Vec<f32> = closeness.into_iter().map(|c| c.score).collect();
+    fn choices(&self, closeness: &[Closeness], lexical: &[&str], top_k: usize) -> Vec<Choice> {
+        let mut scores: Vec<f32> = closeness.iter().map(|c| c.score).collect();
         for (rank, id) in lexical.iter().take(LEXICAL_LEAD_RANKS).enumerate() {
             if let Some(position) = self.position(id) {
                 scores[position] += self.thresholds.semantic_lead / (rank as f32 + 1.0);

@@ -87,6 +87,24 @@ pub struct Signals {
     pub unknown_share: f32,
     /// Other candidates that explain the whole question.
     pub rivals: usize,
+    /// The words' strength ([`rules::strength`]).
+    pub strength: f32,
+    /// What the semantic model said, when it was asked (the words did not
+    /// answer, and a model is installed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub semantic: Option<SemanticSignals>,
+}
+
+/// The semantic model's view of a question, read when the words do not answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct SemanticSignals {
+    /// The model's closeness of the first entry offered.
+    pub first: f32,
+    /// Its lead over the closest other entry (negative when the words' lead put
+    /// it first).
+    pub lead: f32,
+    /// The model's first entry is the words' best.
+    pub agrees: bool,
 }
 
 /// What the question says about itself, read once before any entry is judged.
@@ -187,9 +205,10 @@ impl Assessed {
     pub fn signals(&self, facts: &QuestionFacts) -> Option<Signals> {
         let best = &self.scored.first()?.evidence;
         let runner_up = self.scored.get(1).map(|s| &s.evidence);
+        let margin = rules::margin(best.score, runner_up.map_or(0.0, |e| e.score));
         Some(Signals {
             coverage: best.coverage,
-            margin: rules::margin(best.score, runner_up.map_or(0.0, |e| e.score)),
+            margin,
             shared: best.shared,
             similarity: best.similarity,
             complete: best.complete,
@@ -199,6 +218,8 @@ impl Assessed {
             concepts: facts.weighty,
             unknown_share: share(facts.unknown_weight, facts.total_weight),
             rivals: self.rivals,
+            strength: rules::strength(best, margin),
+            semantic: None,
         })
     }
 }

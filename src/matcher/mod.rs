@@ -13,7 +13,10 @@
 //!    decides, and when none does kotae answers; when the words' verdict is not to
 //!    answer, the semantic model's closeness (`choices.rs`) is read and the rules
 //!    asked again (the `paraphrase` rule reads it), and it orders the choices;
-//! 6. **reply** (`reply.rs`): the answer, the choices or the hotline, and `explain`.
+//! 6. **calibration** (`calibration.rs`): how likely the reply's first entry is
+//!    right, from the generic signals of the stages before (the reply's
+//!    confidence);
+//! 7. **reply** (`reply.rs`): the answer, the choices or the hotline, and `explain`.
 //!
 //! The non-obvious choice is what the rules decide on. Raw BM25 grows with the
 //! length of the question and with the rarity of a single shared word, so no
@@ -36,6 +39,7 @@ use crate::error::{Error, QuestionProblem, Result};
 use crate::faq::{Entry, Faq};
 use crate::index::{self, FaqIndex};
 
+mod calibration;
 mod choices;
 mod concepts;
 mod evidence;
@@ -47,9 +51,10 @@ pub mod rules;
 mod search;
 mod vocabulary;
 
+pub use calibration::{Calibration, features as calibration_features};
 pub use concepts::Concept;
 use concepts::ConceptBuilder;
-pub use evidence::{Evidence, Signals};
+pub use evidence::{Evidence, SemanticSignals, Signals};
 use evidence::{QuestionFacts, SimilarityFor};
 use reply::Findings;
 pub use reply::{Candidate, CandidateExplain, ClauseScore, Explain, Fallback, Reply};
@@ -156,6 +161,8 @@ pub struct Matcher {
     near_duplicates: Vec<NearDuplicate>,
     /// The semantic model's vectors of every entry, when one is installed.
     semantic: Option<EntryVectors>,
+    /// The calibrated confidence's weights.
+    calibration: Calibration,
 }
 
 impl Matcher {
@@ -273,6 +280,7 @@ impl Matcher {
             phrasings: phrasings as f32,
             near_duplicates,
             semantic: None,
+            calibration: Calibration::standard()?,
         })
     }
 
@@ -325,7 +333,7 @@ impl Matcher {
             Some(case) => self.rules.decide(case),
             None => Rules::nothing_matched(),
         };
-        let (verdict, choices) = self.semantic_stage(question, case, verdict, &ranked, &assessed);
+        let semantic = self.semantic_stage(question, case, verdict, &ranked, &assessed);
         let findings = Findings {
             analysis,
             concepts,
@@ -333,9 +341,10 @@ impl Matcher {
             ranked,
             facts,
             assessed,
-            choices,
+            choices: semantic.choices,
+            semantic: semantic.signals,
         };
-        self.reply(question, findings, verdict)
+        self.reply(question, findings, semantic.verdict)
     }
 
     /// The fallback: message and the hotline from the FAQ.

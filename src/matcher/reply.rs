@@ -6,7 +6,7 @@ use tantivy::TantivyDocument;
 use tantivy::schema::Value;
 
 use super::concepts::Concept;
-use super::evidence::{Assessed, QuestionFacts, Scored};
+use super::evidence::{Assessed, QuestionFacts, Scored, SemanticSignals};
 use super::retrieval::{Clause, Gathered, RETRIEVE, Retrieved};
 use super::rules::{Decision, Evidence, Verdict};
 use super::{Matcher, Question, Signals};
@@ -58,7 +58,8 @@ pub struct Fallback {
 pub struct Reply {
     /// What kotae decided.
     pub decision: Decision,
-    /// How sure, in [0, 1].
+    /// How likely the first candidate (the answer, when answered) is the right
+    /// entry, in [0, 1]: the calibrated confidence (`calibration.rs`).
     pub confidence: f32,
     /// The answered entry (decision `answer`).
     pub answer: Option<Entry>,
@@ -134,6 +135,8 @@ pub(super) struct Findings {
     pub assessed: Assessed,
     /// The semantic model's order of the entries to offer, when it gave one.
     pub choices: Option<Vec<Choice>>,
+    /// What the semantic model said, when it was asked.
+    pub semantic: Option<SemanticSignals>,
 }
 
 impl Matcher {
@@ -160,15 +163,23 @@ impl Matcher {
             .filter(|c| semantic || decision != Decision::Clarify || c.coverage >= clarify_coverage)
             .collect();
         candidates.truncate(question.top_k);
+        let signals = findings.assessed.signals(&findings.facts).map(|s| Signals {
+            semantic: findings.semantic,
+            ..s
+        });
+        let confidence = signals.map_or(0.0, |s| {
+            self.calibration
+                .confidence(&s, decision == Decision::Answer)
+        });
         Ok(Reply {
             decision,
-            confidence: verdict.confidence,
+            confidence,
             answer,
             candidates,
             fallback: (decision == Decision::Fallback).then(|| self.fallback()),
             message: (decision == Decision::Clarify)
                 .then(|| self.faq.responses.clarify_message.clone()),
-            signals: findings.assessed.signals(&findings.facts),
+            signals,
             explain: question.explain.then(|| Explain {
                 analysis: findings.analysis,
                 concepts: findings.concepts,

@@ -1,14 +1,15 @@
 //! `low-confidence`: topical and ahead, but not sure enough to answer.
 //!
 //! Example: `出資金の返金について` covers 出資金 and not 返金: coverage 0.6 and a
-//! clear margin still give a confidence of about 0.2, and the member is offered
+//! clear margin still give a strength of about 0.2, and the member is offered
 //! the entry rather than told it.
 //!
-//! Reads: the confidence.
+//! Reads: the words' strength (coverage, or shared concepts for a long question,
+//! cubed, times a margin term; see `rules::strength`).
 
 use super::{Case, Decision, Rule};
 
-/// Offers choices when the confidence is below `answer_confidence`.
+/// Offers choices when the words' strength is below `answer_confidence`.
 pub struct LowConfidence;
 
 impl Rule for LowConfidence {
@@ -22,8 +23,7 @@ impl Rule for LowConfidence {
 
     fn speaks(&self, case: &Case) -> Option<String> {
         let least = case.thresholds.answer_confidence;
-        (case.confidence < least)
-            .then(|| format!("confidence below answer_confidence {least:.2}"))
+        (case.strength < least).then(|| format!("strength below answer_confidence {least:.2}"))
     }
 }
 

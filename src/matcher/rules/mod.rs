@@ -1,7 +1,7 @@
 //! The decision as an ordered list of small named rules.
 //!
 //! The evidence stage gives the best candidate's [`Evidence`]; [`Case`] adds what
-//! every rule may read (its margin over the runner-up, the confidence, how many
+//! every rule may read (its margin over the runner-up, the words' strength, how many
 //! other entries explain the whole question). The rules of [`DEFAULT_RULES`] are
 //! asked in order, and the first that speaks decides; when none speaks, kotae
 //! answers with the best entry. Each rule is one file: its id, one example
@@ -52,8 +52,9 @@ pub struct Case<'a> {
     pub best: Evidence,
     /// Its lead over the runner-up's score, as a share of its score, in [0, 1].
     pub margin: f32,
-    /// `explained³ × (0.25 + 0.75 × min(1, 2 × margin))`, in [0, 1].
-    pub confidence: f32,
+    /// The words' strength, [`strength`]: what `low-confidence` compares with
+    /// `answer_confidence`.
+    pub strength: f32,
     /// Other candidates that explain the whole question.
     pub rivals: usize,
     /// The semantic model's closeness of the question to the best entry's closest
@@ -66,15 +67,11 @@ impl<'a> Case<'a> {
     /// The case of `best`, led over `runner_up` (a score), with `rivals`.
     pub fn new(thresholds: &'a Thresholds, best: Evidence, runner_up: f32, rivals: usize) -> Self {
         let margin = margin(best.score, runner_up);
-        // `+ 0.0` turns a negative zero into zero.
-        let confidence = (explained_share(&best).powi(3) * (0.25 + 0.75 * (2.0 * margin).min(1.0)))
-            .clamp(0.0, 1.0)
-            + 0.0;
         Case {
             thresholds,
             best,
             margin,
-            confidence,
+            strength: strength(&best, margin),
             rivals,
             paraphrase: None,
         }
@@ -91,7 +88,7 @@ impl<'a> Case<'a> {
     /// The facts every reason starts with.
     fn facts(&self) -> String {
         format!(
-            "coverage {:.2}, margin {:.2}, {:.1} shared concepts{}, confidence {:.2}",
+            "coverage {:.2}, margin {:.2}, {:.1} shared concepts{}, strength {:.2}",
             self.best.coverage,
             self.margin,
             self.best.shared,
@@ -100,7 +97,7 @@ impl<'a> Case<'a> {
             } else {
                 ""
             },
-            self.confidence
+            self.strength
         )
     }
 }
@@ -115,6 +112,15 @@ const SHARED_FOR_FULL: f32 = 4.5;
 /// say which entry it is about. Out-of-scope paragraphs share one or two.
 fn explained_share(best: &Evidence) -> f32 {
     best.coverage.max((best.shared / SHARED_FOR_FULL).min(1.0))
+}
+
+/// How strongly the words alone point at the best entry, in [0, 1]:
+/// `explained³ × (0.25 + 0.75 × min(1, 2 × margin))`. The rules compare it with
+/// `answer_confidence`; the reply's confidence is the calibrated one
+/// (`calibration.rs`), which reads it among other signals.
+pub fn strength(best: &Evidence, margin: f32) -> f32 {
+    // `+ 0.0` turns a negative zero into zero.
+    (explained_share(best).powi(3) * (0.25 + 0.75 * (2.0 * margin).min(1.0))).clamp(0.0, 1.0) + 0.0
 }
 
 /// The best score's lead over the runner-up's, as a share of the best, in [0, 1].
@@ -171,8 +177,6 @@ pub use rivals::WHOLE;
 pub struct Verdict {
     /// The decision.
     pub decision: Decision,
-    /// How sure, in [0, 1] (see [`Case::confidence`]).
-    pub confidence: f32,
     /// The rule that decided; `None` when no rule spoke and kotae answers.
     pub rule: Option<&'static str>,
     /// Why, in words, for `explain`.
@@ -244,7 +248,6 @@ impl Rules {
             .unwrap_or((Decision::Answer, None, "clear best match".to_string()));
         Verdict {
             decision,
-            confidence: case.confidence,
             rule,
             reason: format!("{}; {why}", case.facts()),
         }
@@ -254,7 +257,6 @@ impl Rules {
     pub fn nothing_matched() -> Verdict {
         Verdict {
             decision: Decision::Fallback,
-            confidence: 0.0,
             rule: None,
             reason: "no FAQ entry shares a word with the question".into(),
         }
@@ -299,7 +301,7 @@ pub(crate) mod tests {
     #[test]
     fn the_first_rule_that_speaks_decides_and_is_named() {
         let thresholds = Thresholds::default();
-        // A tie that is also below the answer confidence: the tie is asked first.
+        // A tie that is also below answer_confidence: the tie is asked first.
         let case = Case::new(&thresholds, evidence(10.0, 0.5, 2.0, false), 10.0, 0);
         assert_eq!(Rules::default().decide(&case).rule, Some("tie"));
         let without_tie = Rules::without(["tie"]).unwrap_or_default();
@@ -337,15 +339,15 @@ pub(crate) mod tests {
     fn no_candidate_falls_back() {
         let verdict = Rules::nothing_matched();
         assert_eq!(verdict.decision, Decision::Fallback);
-        assert_eq!(verdict.confidence, 0.0);
+        assert_eq!(verdict.rule, None);
     }
 
     #[test]
-    fn confidence_is_bounded_and_never_negative_zero() {
+    fn strength_is_bounded_and_never_negative_zero() {
         let thresholds = Thresholds::default();
         let none = Case::new(&thresholds, evidence(0.0, 0.0, 0.0, false), 0.0, 0);
-        assert!(none.confidence.is_sign_positive());
+        assert!(none.strength.is_sign_positive());
         let full = Case::new(&thresholds, evidence(5.0, 1.0, 3.0, true), 0.0, 0);
-        assert!((full.confidence - 1.0).abs() < 1e-6);
+        assert!((full.strength - 1.0).abs() < 1e-6);
     }
 }
