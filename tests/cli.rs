@@ -109,6 +109,7 @@ fn eval_json_ends_with_exactly_the_report_keys() {
         keys,
         [
             "answered_correct",
+            "calibration_error",
             "mrr",
             "n",
             "n_in_scope",
