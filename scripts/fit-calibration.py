@@ -155,8 +155,8 @@ def naive(items):
 
 def report(rows):
     training = [t for t in rows if t["collection"] in DEV and t["part"] in ("dev", "tune")]
-    print("| held out | faq | set | n | ECE naive (strength) | ECE calibrated, words only | ECE calibrated, with model | Brier, with model |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| held out | faq | set | n | ECE naive (strength) | ECE calibrated, words only | ECE calibrated, with model | Brier, with model | not answered: mean confidence / share right |")
+    print("|---|---|---|---|---|---|---|---|---|")
     held_out = []
     for held in sorted({t["collection"] for t in rows}):
         fitted = models([t for t in training if t["collection"] != held])
@@ -171,8 +171,11 @@ def report(rows):
                 with_model = confidences(test["model"], fitted)
                 words_only = confidences(test["words"], fitted)
                 held_out += [(held, p, r) for p, r in zip(with_model, y)]
+                unanswered = [(p, r) for p, r, t in zip(with_model, y, test["model"])
+                              if t["row"]["decision"] != "answer"]
                 print(f"| {held} | {variant} | {part} | {len(y)} | {ece(naive(test['model']), y):.3f} | "
-                      f"{ece(words_only, yw):.3f} | {ece(with_model, y):.3f} | {brier(with_model, y):.3f} |")
+                      f"{ece(words_only, yw):.3f} | {ece(with_model, y):.3f} | {brier(with_model, y):.3f} | "
+                      f"{np.mean([u[0] for u in unanswered]):.2f} / {np.mean([u[1] for u in unanswered]):.2f} |")
     for label, keep in (("new FAQs", lambda name: name != "shipped"), ("shipped FAQ", lambda name: name == "shipped")):
         p = [h[1] for h in held_out if keep(h[0])]
         y = [h[2] for h in held_out if keep(h[0])]
