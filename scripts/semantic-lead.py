@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Leave-one-collection-out check of `semantic_lead`, the words' lead in the
-semantic model's order of the choices kotae offers.
+"""Leave-one-collection-out check of `semantic_lead`, the words' lead (times the
+coverage of their best entry) in the semantic model's order of the choices kotae
+offers.
 
     python3 scripts/semantic-lead.py [path/to/kotae]
 
@@ -23,8 +24,8 @@ from evalsets import evaluation_sets
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KOTAE = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/release/kotae")
 DICT = os.environ.get("KOTAE_DICT_DIR", os.path.join(ROOT, "target/eval-dictionary"))
-LEADS = [0.0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1]
-DEFAULT = 0.02
+LEADS = [0.0, 0.01, 0.02, 0.03, 0.04, 0.05]
+DEFAULT = 0.03
 # Never in a training pool: held aside entirely (tests/collections/rohto).
 HELD_ASIDE = {"rohto"}
 

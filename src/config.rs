@@ -84,7 +84,8 @@ pub struct Thresholds {
     /// Weight of a question word the FAQ never uses, relative to the rarest FAQ word.
     pub unknown_word_weight: f32,
     /// Lead of the words' best entry over plain semantic closeness in the order of
-    /// the choices (halved for the second, a third for the third).
+    /// the choices, per unit of its coverage (halved for the second, a third for
+    /// the third).
     pub semantic_lead: f32,
 }
 
@@ -95,7 +96,7 @@ impl Default for Thresholds {
             answer_min_concepts: 2,
             clarify_coverage: 0.3,
             unknown_word_weight: 0.6,
-            semantic_lead: 0.02,
+            semantic_lead: 0.03,
         }
     }
 }

@@ -53,7 +53,8 @@ impl Matcher {
             (Some(case), Some(paraphrase)) => self.rules.decide(&case.with_paraphrase(paraphrase)),
             _ => verdict,
         };
-        let choices = self.choices(&closeness, &lexical, question.top_k);
+        let words_coverage = assessed.scored.first().map_or(0.0, |s| s.evidence.coverage);
+        let choices = self.choices(&closeness, &lexical, words_coverage, question.top_k);
         let signals = self.semantic_signals(&closeness, &choices, &lexical);
         SemanticStage {
             choices: (verdict.decision != Decision::Answer).then_some(choices),
@@ -113,12 +114,21 @@ impl Matcher {
     }
 
     /// The first `top_k` entries in the model's order, the words' best few given
-    /// a small lead.
-    fn choices(&self, closeness: &[Closeness], lexical: &[&str], top_k: usize) -> Vec<Choice> {
+    /// a small lead: `semantic_lead` times the share of the question the words'
+    /// best entry explains (its coverage), so that the words' order counts as much
+    /// as the words explain.
+    fn choices(
+        &self,
+        closeness: &[Closeness],
+        lexical: &[&str],
+        words_coverage: f32,
+        top_k: usize,
+    ) -> Vec<Choice> {
         let mut scores: Vec<f32> = closeness.iter().map(|c| c.score).collect();
+        let lead = self.thresholds.semantic_lead * words_coverage;
         for (rank, id) in lexical.iter().take(LEXICAL_LEAD_RANKS).enumerate() {
             if let Some(position) = self.position(id) {
-                scores[position] += self.thresholds.semantic_lead / (rank as f32 + 1.0);
+                scores[position] += lead / (rank as f32 + 1.0);
             }
         }
         let mut choices: Vec<Choice> = scores
