@@ -251,6 +251,15 @@ fn the_confidence_says_how_often_the_first_entry_is_right() {
             serde_json::to_string(&r).unwrap()
         );
     }
+    // A question no entry shares a word with still gets the model's estimate:
+    // low, not a flat zero.
+    let unrelated = ask(&shipped, "明日の天気は？");
+    assert_eq!(unrelated.decision, kotae::matcher::Decision::Fallback);
+    assert!(
+        unrelated.confidence > 0.0 && unrelated.confidence < 0.3,
+        "{}",
+        unrelated.confidence
+    );
     for (name, ceiling) in [("gear", 0.19), ("voicevox", 0.16)] {
         let (matcher, _index) = collection_matcher(name, true);
         let r = collection_report(&matcher, name);

@@ -125,10 +125,9 @@ impl Matcher {
         top_k: usize,
     ) -> Vec<Choice> {
         let mut scores: Vec<f32> = closeness.iter().map(|c| c.score).collect();
-        let lead = self.thresholds.semantic_lead * words_coverage;
         for (rank, id) in lexical.iter().take(LEXICAL_LEAD_RANKS).enumerate() {
             if let Some(position) = self.position(id) {
-                scores[position] += lead / (rank as f32 + 1.0);
+                scores[position] += words_lead(self.thresholds.semantic_lead, words_coverage, rank);
             }
         }
         let mut choices: Vec<Choice> = scores
@@ -144,5 +143,29 @@ impl Matcher {
     /// An entry's position in the FAQ.
     fn position(&self, id: &str) -> Option<usize> {
         self.faq.entries.iter().position(|e| e.id == id)
+    }
+}
+
+/// The lead of the words' entry at `rank` (0 for their best) in the semantic
+/// order: `semantic_lead` times the share of the question the words explain,
+/// divided by the rank's position.
+fn words_lead(semantic_lead: f32, words_coverage: f32, rank: usize) -> f32 {
+    semantic_lead * words_coverage.clamp(0.0, 1.0) / (rank as f32 + 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_words_lead_grows_with_what_they_explain() {
+        // Words that explain the whole question keep the full lead for their best
+        // entry; words that explain little barely reorder the model's choices.
+        assert!((words_lead(0.03, 1.0, 0) - 0.03).abs() < 1e-6);
+        assert!((words_lead(0.03, 0.2, 0) - 0.006).abs() < 1e-6);
+        assert_eq!(words_lead(0.03, 0.0, 0), 0.0);
+        // Halved for the second entry, a third for the third.
+        assert!((words_lead(0.03, 1.0, 1) - 0.015).abs() < 1e-6);
+        assert!((words_lead(0.03, 1.0, 2) - 0.01).abs() < 1e-6);
     }
 }

@@ -224,6 +224,19 @@ impl Assessed {
     }
 }
 
+/// The signals of a question no entry shares a word with, when the semantic
+/// model ordered the choices: the question's own facts and the model's, the
+/// words' evidence all zero, so that the confidence still says how likely the
+/// model's first choice is right.
+pub fn semantic_only_signals(facts: &QuestionFacts, semantic: SemanticSignals) -> Signals {
+    Signals {
+        concepts: facts.weighty,
+        unknown_share: share(facts.unknown_weight, facts.total_weight),
+        semantic: Some(semantic),
+        ..Signals::default()
+    }
+}
+
 /// `part / whole`, or 0 for an empty whole.
 fn share(part: f32, whole: f32) -> f32 {
     if whole > 0.0 { part / whole } else { 0.0 }

@@ -6,7 +6,7 @@ use tantivy::TantivyDocument;
 use tantivy::schema::Value;
 
 use super::concepts::Concept;
-use super::evidence::{Assessed, QuestionFacts, Scored, SemanticSignals};
+use super::evidence::{Assessed, QuestionFacts, Scored, SemanticSignals, semantic_only_signals};
 use super::retrieval::{Clause, Gathered, RETRIEVE, Retrieved};
 use super::rules::{Decision, Evidence, Verdict};
 use super::{Matcher, Question, Signals};
@@ -163,10 +163,14 @@ impl Matcher {
             .filter(|c| semantic || decision != Decision::Clarify || c.coverage >= clarify_coverage)
             .collect();
         candidates.truncate(question.top_k);
-        let signals = findings.assessed.signals(&findings.facts).map(|s| Signals {
-            semantic: findings.semantic,
-            ..s
-        });
+        let signals = match (
+            findings.assessed.signals(&findings.facts),
+            findings.semantic,
+        ) {
+            (Some(words), semantic) => Some(Signals { semantic, ..words }),
+            (None, Some(semantic)) => Some(semantic_only_signals(&findings.facts, semantic)),
+            (None, None) => None,
+        };
         let confidence = signals.map_or(0.0, |s| {
             self.calibration
                 .confidence(&s, decision == Decision::Answer)
