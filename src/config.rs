@@ -22,6 +22,9 @@ pub struct Paths {
     pub dict_dir: Option<PathBuf>,
     /// The semantic model's install directory; kotae runs without one there.
     pub semantic: PathBuf,
+    /// Sudachi's synonym dictionary's install directory; kotae runs without one
+    /// there.
+    pub synonyms: PathBuf,
 }
 
 impl Default for Paths {
@@ -32,6 +35,7 @@ impl Default for Paths {
             ipadic_src: PathBuf::from(DEFAULT_IPADIC_SRC),
             dict_dir: None,
             semantic: PathBuf::from(crate::semantic::DEFAULT_SEMANTIC_DIR),
+            synonyms: PathBuf::from(crate::synonym_dictionary::DEFAULT_SYNONYMS_DIR),
         }
     }
 }
@@ -334,6 +338,8 @@ pub struct FileConfig {
     pub dict_dir: Option<PathBuf>,
     /// The semantic model's install directory.
     pub semantic_dir: Option<PathBuf>,
+    /// Sudachi's synonym dictionary's install directory.
+    pub synonyms_dir: Option<PathBuf>,
     /// Decision thresholds.
     pub thresholds: Option<Thresholds>,
     /// `kotae serve` settings.

@@ -26,6 +26,7 @@ pub mod review;
 pub mod semantic;
 pub mod server;
 pub mod store;
+pub mod synonym_dictionary;
 pub mod tabular;
 
 pub use error::{Error, Result};

@@ -503,3 +503,78 @@ fn kotae_works_without_the_semantic_model_and_names_a_broken_one() {
     assert!(message.contains("install-semantic.sh"), "{message}");
     assert!(!message.contains("panicked"), "{message}");
 }
+
+/// The concepts `kotae explain` reports for `question` on `faq`, with the synonym
+/// dictionary installed in `synonyms` (or `off`).
+fn explained_concepts(
+    faq: &std::path::Path,
+    synonyms: &std::path::Path,
+    question: &str,
+) -> serde_json::Value {
+    let index = tempfile::tempdir().unwrap();
+    let output = kotae()
+        .arg("--faq")
+        .arg(faq)
+        .arg("--index")
+        .arg(index.path())
+        .arg("--synonyms-dir")
+        .arg(synonyms)
+        .args(["explain", question])
+        .output()
+        .unwrap();
+    let text = stdout(&output);
+    let json = text
+        .lines()
+        .find(|line| line.starts_with('{'))
+        .unwrap_or_else(|| panic!("no JSON in {text} / {}", stderr(&output)));
+    serde_json::from_str::<serde_json::Value>(json).unwrap()["concepts"].clone()
+}
+
+#[test]
+fn a_general_synonym_is_partial_evidence_for_a_word_no_phrasing_uses() {
+    let faq = tempfile::tempdir().unwrap();
+    std::fs::write(
+        faq.path().join("faq.json"),
+        r#"[{"id": "ticket-cancel", "question": "チケットのキャンセルはできますか？",
+             "answer": "公演の3日前までならキャンセルできます。"},
+            {"id": "parking", "question": "駐車場はありますか？", "answer": "ありません。"}]"#,
+    )
+    .unwrap();
+    // A dictionary as scripts/install-synonyms.sh leaves it: the JSON and its checksum.
+    let synonyms = tempfile::tempdir().unwrap();
+    std::fs::write(
+        synonyms.path().join("synonyms.json"),
+        r#"[{"id": "000001", "items": [
+            {"expandControl": 0, "vocabularyNumber": 1, "midashi": "キャンセル"},
+            {"expandControl": 0, "vocabularyNumber": 1, "midashi": "取り消し"}]}]"#,
+    )
+    .unwrap();
+    std::fs::write(synonyms.path().join("SHA256"), "cli-test-fixture\n").unwrap();
+
+    let with = explained_concepts(faq.path(), synonyms.path(), "チケットを取り消したい");
+    let cancel = with
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["text"] == "取消")
+        .unwrap_or_else(|| panic!("{with}"));
+    assert_eq!(
+        cancel["heads"],
+        serde_json::json!([["きゃんせる"]]),
+        "{with}"
+    );
+
+    let without = explained_concepts(
+        faq.path(),
+        std::path::Path::new("off"),
+        "チケットを取り消したい",
+    );
+    assert!(
+        without
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c.get("heads").is_none()),
+        "{without}"
+    );
+}

@@ -19,11 +19,13 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Serialize;
 
+use super::general_synonyms::GeneralSynonyms;
 use super::loanwords::Loanwords;
 use crate::analysis::pos::Class;
 use crate::analysis::{self, Analysis, Analyzer, FieldKind};
 use crate::error::Result;
 use crate::faq::Faq;
+use crate::synonym_dictionary::SynonymDictionary;
 
 /// One concept of the question: a content word and its synonyms.
 #[derive(Debug, Clone, Serialize)]
@@ -96,6 +98,10 @@ pub struct ConceptBuilder {
     longest_ending: usize,
     /// The FAQ's Latin and kana words by sound, for loanwords across scripts.
     loanwords: Loanwords,
+    /// Every content term of the FAQ's phrasings (questions and alternates).
+    phrasing_terms: HashSet<String>,
+    /// Sudachi's synonyms of words no phrasing uses (empty without the dictionary).
+    general: GeneralSynonyms,
 }
 
 /// Heads and tails of the FAQ's compound nouns (at least two characters each),
@@ -171,6 +177,21 @@ fn kana_runs(morphemes: &[analysis::Morpheme]) -> Vec<&[analysis::Morpheme]> {
         i = j;
     }
     runs
+}
+
+/// Every content term of the FAQ's questions and alternates.
+fn phrasing_terms(faq: &Faq, analyzer: &Analyzer) -> Result<HashSet<String>> {
+    let mut terms = HashSet::default();
+    for entry in &faq.entries {
+        for text in std::iter::once(&entry.question).chain(&entry.alternates) {
+            for m in analyzer.morphemes(text)? {
+                if m.content {
+                    terms.insert(analyzer.fold(&m.base, FieldKind::Terms));
+                }
+            }
+        }
+    }
+    Ok(terms)
 }
 
 /// Synonym group members by their first term (longest first, so `個人情報` wins
@@ -324,7 +345,10 @@ impl ConceptBuilder {
             .filter(|c| analysis::fold::is_kanji(*c))
             .collect();
         let loanwords = Loanwords::of(&scripted, &analyzer.lang().loanword_sounds);
+        let phrasing_terms = phrasing_terms(faq, analyzer)?;
         Ok(ConceptBuilder {
+            phrasing_terms,
+            general: GeneralSynonyms::default(),
             members,
             groups,
             lexicon,
@@ -343,6 +367,12 @@ impl ConceptBuilder {
             loanwords,
             lang: analyzer.lang().clone(),
         })
+    }
+
+    /// Adds what Sudachi's synonym dictionary knows of the words no phrasing uses.
+    pub fn attach_general(&mut self, dictionary: &SynonymDictionary) {
+        self.general = GeneralSynonyms::for_faq(dictionary, &self.phrasing_terms);
+        tracing::info!(words = self.general.len(), "general synonyms for this FAQ");
     }
 
     /// Whether the FAQ (questions, alternates, answers or synonyms) uses `term`.
@@ -387,7 +417,7 @@ impl ConceptBuilder {
                 None => (1, vec![vec![terms[i].0.clone()]]),
             };
             let heads = if member.is_none() && !ablation.no_compounds {
-                self.head_of_unknown(&terms[i].0)
+                self.partial_evidence(&terms[i].0)
             } else {
                 Vec::new()
             };
@@ -554,6 +584,21 @@ impl ConceptBuilder {
     /// For a compound the FAQ never uses (`問合せ先`, `引落日`), its longest head the
     /// FAQ knows (`問合せ`, `引落`) and that head's synonyms: the member asks about
     /// the head's topic, if less specifically.
+    /// What counts as partial evidence for a word that is not a synonym group's:
+    /// the known head of a compound the FAQ never uses, or else the general
+    /// synonyms of a word no phrasing uses.
+    fn partial_evidence(&self, term: &str) -> Vec<Vec<String>> {
+        let heads = self.head_of_unknown(term);
+        if !heads.is_empty() {
+            return heads;
+        }
+        self.general
+            .related(term)
+            .iter()
+            .map(|word| vec![word.clone()])
+            .collect()
+    }
+
     fn head_of_unknown(&self, term: &str) -> Vec<Vec<String>> {
         if self.known_terms.contains(term) {
             return Vec::new();

@@ -43,6 +43,7 @@ mod calibration;
 mod choices;
 mod concepts;
 mod evidence;
+mod general_synonyms;
 mod intent;
 mod loanwords;
 mod reply;
@@ -63,6 +64,7 @@ pub use search::Hit;
 
 use crate::near_duplicates::NearDuplicate;
 use crate::semantic::{self, EntryVectors};
+use crate::synonym_dictionary;
 use vocabulary::Vocabulary;
 
 use evidence::CONTEXT_WEIGHT;
@@ -128,6 +130,8 @@ pub struct Ablation {
     pub no_semantic: bool,
     /// The answer text is not queried.
     pub no_answer: bool,
+    /// Sudachi's synonym dictionary is not read (`--without general-synonyms`).
+    pub no_general_synonyms: bool,
     /// The FAQ's alternates are left out of the index.
     pub no_alternates: bool,
     /// Decision rules switched off, by id (`--without rule:<id>`).
@@ -201,8 +205,20 @@ impl Matcher {
         } else {
             entry_vectors(&faq, config)?
         };
+        let general = if ablation.no_general_synonyms {
+            None
+        } else {
+            synonym_dictionary::open(
+                &config.paths.synonyms,
+                &config.paths.dictionary_cache(),
+                &analyzer,
+            )?
+        };
         let mut matcher = Self::new(faq, analyzer, index, config.thresholds, ablation)?;
         matcher.semantic = semantic;
+        if let Some(dictionary) = general {
+            matcher.concepts.attach_general(&dictionary);
+        }
         Ok(matcher)
     }
 
