@@ -179,21 +179,6 @@ fn kana_runs(morphemes: &[analysis::Morpheme]) -> Vec<&[analysis::Morpheme]> {
     runs
 }
 
-/// Every content term of the FAQ's questions and alternates.
-fn phrasing_terms(faq: &Faq, analyzer: &Analyzer) -> Result<HashSet<String>> {
-    let mut terms = HashSet::default();
-    for entry in &faq.entries {
-        for text in std::iter::once(&entry.question).chain(&entry.alternates) {
-            for m in analyzer.morphemes(text)? {
-                if m.content {
-                    terms.insert(analyzer.fold(&m.base, FieldKind::Terms));
-                }
-            }
-        }
-    }
-    Ok(terms)
-}
-
 /// Synonym group members by their first term (longest first, so `個人情報` wins
 /// over `個人`), and each group's analyzed members.
 #[allow(clippy::type_complexity)]
@@ -305,23 +290,29 @@ impl ConceptBuilder {
     pub fn new(faq: &Faq, analyzer: &Analyzer) -> Result<ConceptBuilder> {
         let (members, groups) = synonym_members(faq, analyzer)?;
         let mut words = FaqWords::default();
+        // Each text with whether it is a phrasing (a question or an alternate).
         let texts = faq
             .entries
             .iter()
             .flat_map(|e| {
-                std::iter::once(&e.question)
-                    .chain(&e.alternates)
-                    .chain(std::iter::once(&e.answer))
+                std::iter::once((&e.question, true))
+                    .chain(e.alternates.iter().map(|a| (a, true)))
+                    .chain(std::iter::once((&e.answer, false)))
             })
-            .chain(faq.synonyms.iter().flatten());
+            .chain(faq.synonyms.iter().flatten().map(|w| (w, false)));
         let mut scripted = HashSet::default();
-        for text in texts {
+        let mut phrasing_terms = HashSet::default();
+        for (text, phrasing) in texts {
             for m in analyzer.morphemes(text)? {
                 if m.content && !m.reading.is_empty() {
                     words.add(analyzer, &m);
                 }
                 if m.content {
-                    scripted.insert(analyzer.fold(&m.base, FieldKind::Terms));
+                    let term = analyzer.fold(&m.base, FieldKind::Terms);
+                    if phrasing {
+                        phrasing_terms.insert(term.clone());
+                    }
+                    scripted.insert(term);
                 }
             }
         }
@@ -345,7 +336,6 @@ impl ConceptBuilder {
             .filter(|c| analysis::fold::is_kanji(*c))
             .collect();
         let loanwords = Loanwords::of(&scripted, &analyzer.lang().loanword_sounds);
-        let phrasing_terms = phrasing_terms(faq, analyzer)?;
         Ok(ConceptBuilder {
             phrasing_terms,
             general: GeneralSynonyms::default(),

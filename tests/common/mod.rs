@@ -281,16 +281,21 @@ pub async fn staff_get(server: &Server, path: &str, token: &str) -> serde_json::
         .expect("JSON body")
 }
 
-/// `GET /readyz` as JSON.
+/// `GET /readyz` as JSON. Tests poll it while the server reloads; a connection
+/// refused or reset in that moment is tried again (three times), so a server that
+/// stays unreachable still fails the test.
 pub async fn readyz(server: &Server) -> serde_json::Value {
-    client()
-        .get(server.url("/readyz"))
-        .send()
-        .await
-        .expect("response")
-        .json()
-        .await
-        .expect("JSON body")
+    let mut attempts = 0;
+    loop {
+        match client().get(server.url("/readyz")).send().await {
+            Ok(response) => return response.json().await.expect("JSON body"),
+            Err(err) if attempts < 3 && (err.is_connect() || err.is_request()) => {
+                attempts += 1;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(err) => panic!("response: {err:?}"),
+        }
+    }
 }
 
 /// The JSON log lines with the values kotae measures itself (time stamps, latency,
