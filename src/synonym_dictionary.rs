@@ -3,7 +3,8 @@
 //!
 //! The dictionary (npm `sudachi-synonyms-dictionary`, Apache-2.0, installed by
 //! `scripts/install-synonyms.sh`) holds about 26,000 groups, one sense each. A
-//! word in several groups has several senses (`ごみ`: refuse, or dust); each
+//! word in several groups has several senses (`マイク`: a microphone, or the name
+//! Mike); each
 //! member carries `expandControl`: 0 expands both ways, 1 is only expanded to
 //! (`破棄` in the group of `取消`), 2 is never used. What a FAQ takes from it is
 //! decided in `matcher::general_synonyms`.
@@ -34,19 +35,53 @@ pub const EXPANDS: u8 = 0;
 pub const NEVER: u8 = 2;
 
 /// One member of a group: its word folded as a term, and its `expandControl`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Member {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Member<'a> {
     /// The word, folded as the analyzer folds terms.
-    pub word: String,
+    pub word: &'a str,
     /// Its `expandControl` ([`EXPANDS`], 1, or [`NEVER`]).
     pub control: u8,
 }
 
-/// Every group of the dictionary, members folded as the analyzer folds terms.
+/// The dictionary in its compiled form: one line per group, `control:word`
+/// members separated by tabs. Members are read from it in place, so a FAQ's
+/// matcher build allocates only what it keeps.
 #[derive(Debug, Default)]
 pub struct SynonymDictionary {
+    text: String,
+}
+
+impl SynonymDictionary {
     /// The groups, one sense each, in the dictionary's order.
-    pub groups: Vec<Vec<Member>>,
+    pub fn groups(&self) -> impl Iterator<Item = Vec<Member<'_>>> {
+        self.text
+            .lines()
+            .map(|line| line.split('\t').filter_map(member).collect())
+    }
+
+    /// A dictionary from its compiled text, as written by [`open`] (for tests
+    /// and tools that build one in memory).
+    pub fn compiled(text: String) -> SynonymDictionary {
+        SynonymDictionary { text }
+    }
+
+    /// Accepts a compiled text only if every member of every line parses.
+    fn from_compiled(text: String) -> Option<SynonymDictionary> {
+        let whole = !text.is_empty()
+            && text
+                .lines()
+                .all(|line| line.split('\t').all(|m| member(m).is_some()));
+        whole.then_some(SynonymDictionary { text })
+    }
+}
+
+fn member(text: &str) -> Option<Member<'_>> {
+    let (control, word) = text.split_once(':')?;
+    (!word.is_empty()).then_some(())?;
+    Some(Member {
+        word,
+        control: control.parse().ok()?,
+    })
 }
 
 #[derive(Deserialize)]
@@ -76,7 +111,7 @@ pub fn open(
     let identity = std::fs::read_to_string(&checksum).map_err(|e| Error::io(checksum, e))?;
     let compiled = compiled_path(cache_dir, identity.trim(), &analyzer.fingerprint());
     if let Ok(text) = std::fs::read_to_string(&compiled) {
-        if let Some(dictionary) = parse_compiled(&text) {
+        if let Some(dictionary) = SynonymDictionary::from_compiled(text) {
             return Ok(Some(dictionary));
         }
         tracing::warn!(path = %compiled.display(), "compiled synonyms damaged; compiling again");
@@ -85,34 +120,36 @@ pub fn open(
     let dictionary = from_json(&bytes, analyzer)
         .map_err(|message| Error::Analysis(format!("{}: {message}", json.display())))?;
     write_compiled(cache_dir, &compiled, &dictionary)?;
-    tracing::info!(groups = dictionary.groups.len(), path = %compiled.display(), "synonym dictionary compiled");
+    tracing::info!(path = %compiled.display(), "synonym dictionary compiled");
     Ok(Some(dictionary))
 }
 
 /// Reads the dictionary's JSON, folding each word as the analyzer folds terms
-/// and keeping each word once per group.
+/// and keeping each word once per group (a word with a tab, colon or line break
+/// in it, none in the dictionary, is left out).
 pub fn from_json(
     bytes: &[u8],
     analyzer: &Analyzer,
 ) -> std::result::Result<SynonymDictionary, String> {
     let groups: Vec<JsonGroup> = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
-    let groups = groups
-        .into_iter()
-        .map(|group| {
-            let mut members: Vec<Member> = Vec::new();
-            for item in group.items {
-                let word = analyzer.fold(item.midashi.trim(), FieldKind::Terms);
-                if !word.is_empty() && !members.iter().any(|m| m.word == word) {
-                    members.push(Member {
-                        word,
-                        control: item.expand_control,
-                    });
-                }
+    let mut text = String::new();
+    for group in groups {
+        let mut words: Vec<String> = Vec::new();
+        let mut members: Vec<String> = Vec::new();
+        for item in group.items {
+            let word = analyzer.fold(item.midashi.trim(), FieldKind::Terms);
+            let clean = !word.is_empty() && !word.contains(['\t', '\n', '\r', ':']);
+            if clean && !words.contains(&word) {
+                members.push(format!("{}:{word}", item.expand_control));
+                words.push(word);
             }
-            members
-        })
-        .collect();
-    Ok(SynonymDictionary { groups })
+        }
+        if !members.is_empty() {
+            text.push_str(&members.join("\t"));
+            text.push('\n');
+        }
+    }
+    Ok(SynonymDictionary { text })
 }
 
 fn compiled_path(cache_dir: &Path, identity: &str, fingerprint: &str) -> PathBuf {
@@ -124,39 +161,11 @@ fn compiled_path(cache_dir: &Path, identity: &str, fingerprint: &str) -> PathBuf
     cache_dir.join(format!("synonyms-{key}.tsv"))
 }
 
-/// One line per group: `control:word` members separated by tabs.
-fn parse_compiled(text: &str) -> Option<SynonymDictionary> {
-    let mut groups = Vec::new();
-    for line in text.lines() {
-        let members = line
-            .split('\t')
-            .map(|member| {
-                let (control, word) = member.split_once(':')?;
-                Some(Member {
-                    word: word.to_string(),
-                    control: control.parse().ok()?,
-                })
-            })
-            .collect::<Option<Vec<Member>>>()?;
-        groups.push(members);
-    }
-    (!groups.is_empty()).then_some(SynonymDictionary { groups })
-}
-
 /// Written whole, then renamed: a crash never leaves a short file behind.
 fn write_compiled(dir: &Path, path: &Path, dictionary: &SynonymDictionary) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut text = String::new();
-    for group in dictionary.groups.iter().filter(|g| !g.is_empty()) {
-        let members: Vec<String> = group
-            .iter()
-            .map(|m| format!("{}:{}", m.control, m.word.replace(['\t', '\n'], " ")))
-            .collect();
-        text.push_str(&members.join("\t"));
-        text.push('\n');
-    }
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::write(&tmp, &dictionary.text).map_err(|e| Error::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
@@ -193,10 +202,8 @@ mod tests {
             {"expandControl": 1, "vocabularyNumber": 2, "midashi": "破棄"}]}]"#;
         let analyzer = crate::test_support::analyzer();
         let dictionary = from_json(json.as_bytes(), &analyzer).unwrap();
-        let words: Vec<(&str, u8)> = dictionary.groups[0]
-            .iter()
-            .map(|m| (m.word.as_str(), m.control))
-            .collect();
+        let groups: Vec<Vec<Member>> = dictionary.groups().collect();
+        let words: Vec<(&str, u8)> = groups[0].iter().map(|m| (m.word, m.control)).collect();
         // Katakana folded to hiragana, okurigana dropped: the analyzer's terms.
         assert_eq!(words, [("きゃんせる", 0), ("取消", 0), ("破棄", 1)]);
         assert!(from_json(b"{not json", &analyzer).is_err());
@@ -207,20 +214,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("synonyms-x.tsv");
         let dictionary = SynonymDictionary {
-            groups: vec![vec![
-                Member {
-                    word: "取消".into(),
-                    control: 0,
-                },
-                Member {
-                    word: "破棄".into(),
-                    control: 1,
-                },
-            ]],
+            text: "0:取消\t1:破棄\n0:駐車場\t0:ぱーきんぐ\n".into(),
         };
         write_compiled(dir.path(), &path, &dictionary).unwrap();
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(parse_compiled(&text).unwrap().groups, dictionary.groups);
-        assert!(parse_compiled("0:取消\tbroken").is_none());
+        let read =
+            SynonymDictionary::from_compiled(std::fs::read_to_string(&path).unwrap()).unwrap();
+        let groups: Vec<Vec<Member>> = read.groups().collect();
+        assert_eq!(groups.len(), 2);
+        assert_eq!(
+            groups[0][1],
+            Member {
+                word: "破棄",
+                control: 1
+            }
+        );
+        // A damaged file is compiled again rather than half read.
+        assert!(SynonymDictionary::from_compiled("0:取消\tbroken\n".into()).is_none());
+        assert!(SynonymDictionary::from_compiled(String::new()).is_none());
     }
 }

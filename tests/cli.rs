@@ -243,7 +243,7 @@ fn another_faq_collection_loads_from_its_own_directory() {
     let output = run(
         &faq,
         index.path(),
-        &["ask", "粗大ごみの出し方を教えてください"],
+        &["ask", "印鑑登録の方法を教えてください"],
     );
     assert_eq!(
         output.status.code(),
@@ -253,7 +253,7 @@ fn another_faq_collection_loads_from_its_own_directory() {
         stderr(&output)
     );
     assert!(
-        stdout(&output).contains("[bulky-waste]"),
+        stdout(&output).contains("[seal-registration]"),
         "{}",
         stdout(&output)
     );
@@ -272,7 +272,7 @@ fn index_is_built_once_and_reused_until_the_faq_changes() {
     assert!(first.starts_with("built"), "{first}");
     let second = stdout(&run(faq.path(), index.path(), &["index"]));
     assert!(second.starts_with("up to date"), "{second}");
-    std::fs::write(faq.path().join("synonyms.txt"), "ごみ, ゴミ, 廃棄物\n").unwrap();
+    std::fs::write(faq.path().join("synonyms.txt"), "印鑑, はんこ, 判子\n").unwrap();
     let third = stdout(&run(faq.path(), index.path(), &["index"]));
     assert!(third.starts_with("built"), "{third}");
 }
@@ -293,7 +293,7 @@ fn a_half_written_generation_is_rebuilt_not_served() {
     let output = run(
         &faq,
         index.path(),
-        &["ask", "粗大ごみの出し方を教えてください"],
+        &["ask", "印鑑登録の方法を教えてください"],
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     // A leftover build directory from a crash is never opened either.
@@ -301,7 +301,7 @@ fn a_half_written_generation_is_rebuilt_not_served() {
     let output = run(
         &faq,
         index.path(),
-        &["ask", "粗大ごみの出し方を教えてください"],
+        &["ask", "印鑑登録の方法を教えてください"],
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }

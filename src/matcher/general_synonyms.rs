@@ -8,13 +8,13 @@
 //! `too-few-concepts`' one-and-a-half shared concepts.
 //!
 //! Only one sense: the word is expanded by exactly one group of the dictionary
-//! (`expandControl` 0 in one group; `ごみ`, refuse or dust, is in two and is
-//! never expanded), and only to members the dictionary lets be expanded to
+//! (`expandControl` 0 in one group; `マイク`, a microphone or the name Mike, is
+//! in two and is never expanded), and only to members the dictionary lets be expanded to
 //! (`expandControl` not 2).
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::synonym_dictionary::{EXPANDS, NEVER, SynonymDictionary};
+use crate::synonym_dictionary::{EXPANDS, Member, NEVER, SynonymDictionary};
 
 /// A word no phrasing uses → the phrasings' words of its one sense.
 #[derive(Debug, Default)]
@@ -25,32 +25,37 @@ pub struct GeneralSynonyms {
 impl GeneralSynonyms {
     /// What `dictionary` adds for a FAQ whose phrasings use `phrasing_terms`.
     pub fn for_faq(dictionary: &SynonymDictionary, phrasing_terms: &HashSet<String>) -> Self {
-        let mut senses: HashMap<&str, usize> = HashMap::default();
-        for group in &dictionary.groups {
-            for member in group.iter().filter(|m| m.control == EXPANDS) {
-                *senses.entry(member.word.as_str()).or_default() += 1;
-            }
-        }
-        let mut related: HashMap<String, Vec<String>> = HashMap::default();
-        for group in &dictionary.groups {
-            let targets: Vec<&str> = group
+        let targets = |group: &[Member<'_>]| -> Vec<String> {
+            group
                 .iter()
-                .filter(|m| m.control != NEVER && phrasing_terms.contains(&m.word))
-                .map(|m| m.word.as_str())
-                .collect();
+                .filter(|m| m.control != NEVER && phrasing_terms.contains(m.word))
+                .map(|m| m.word.to_string())
+                .collect()
+        };
+        let is_source = |m: &Member<'_>| m.control == EXPANDS && !phrasing_terms.contains(m.word);
+        // The words that could gain something, with what they would gain; then
+        // their senses, counted over the whole dictionary. Only words near the
+        // FAQ's are held, never the dictionary's whole vocabulary.
+        let mut related: HashMap<String, Vec<String>> = HashMap::default();
+        for group in dictionary.groups() {
+            let targets = targets(&group);
             if targets.is_empty() {
                 continue;
             }
-            let sources = group.iter().filter(|m| {
-                m.control == EXPANDS
-                    && senses.get(m.word.as_str()) == Some(&1)
-                    && !phrasing_terms.contains(&m.word)
-            });
-            for source in sources {
-                let words = related.entry(source.word.clone()).or_default();
-                words.extend(targets.iter().map(|t| t.to_string()));
+            for source in group.iter().filter(|m| is_source(m)) {
+                let words = related.entry(source.word.to_string()).or_default();
+                words.extend(targets.iter().cloned());
             }
         }
+        let mut senses: HashMap<String, usize> = HashMap::default();
+        for group in dictionary.groups() {
+            for member in group.iter().filter(|m| m.control == EXPANDS) {
+                if related.contains_key(member.word) {
+                    *senses.entry(member.word.to_string()).or_default() += 1;
+                }
+            }
+        }
+        related.retain(|word, _| senses.get(word) == Some(&1));
         GeneralSynonyms { related }
     }
 
@@ -68,16 +73,17 @@ impl GeneralSynonyms {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synonym_dictionary::Member;
 
-    fn group(members: &[(&str, u8)]) -> Vec<Member> {
-        members
+    /// A dictionary of `groups`, each a list of `(word, expandControl)`.
+    fn dictionary(groups: &[&[(&str, u8)]]) -> SynonymDictionary {
+        let text: String = groups
             .iter()
-            .map(|(word, control)| Member {
-                word: word.to_string(),
-                control: *control,
+            .map(|group| {
+                let members: Vec<String> = group.iter().map(|(w, c)| format!("{c}:{w}")).collect();
+                members.join("\t") + "\n"
             })
-            .collect()
+            .collect();
+        SynonymDictionary::compiled(text)
     }
 
     fn faq_words(words: &[&str]) -> HashSet<String> {
@@ -86,9 +92,7 @@ mod tests {
 
     #[test]
     fn a_word_of_one_sense_reaches_the_faqs_synonym() {
-        let dictionary = SynonymDictionary {
-            groups: vec![group(&[("きゃんせる", 0), ("取消", 0), ("破棄", 1)])],
-        };
+        let dictionary = dictionary(&[&[("きゃんせる", 0), ("取消", 0), ("破棄", 1)]]);
         let general = GeneralSynonyms::for_faq(&dictionary, &faq_words(&["きゃんせる"]));
         assert_eq!(general.related("取消"), ["きゃんせる"]);
         // Only expanded to, never from.
@@ -99,23 +103,20 @@ mod tests {
 
     #[test]
     fn a_word_of_two_senses_is_never_expanded() {
-        // ごみ is refuse and dust: a FAQ about refuse must not hear 埃.
-        let dictionary = SynonymDictionary {
-            groups: vec![
-                group(&[("ごみ", 0), ("埃", 0), ("塵", 0)]),
-                group(&[("ごみ", 0), ("がらくた", 0)]),
-            ],
-        };
-        let general = GeneralSynonyms::for_faq(&dictionary, &faq_words(&["埃", "がらくた"]));
-        assert!(general.related("ごみ").is_empty());
-        assert_eq!(general.related("塵"), ["埃"]);
+        // まいく is a microphone and the name Mike: a FAQ about microphones
+        // must not hear a name.
+        let dictionary = dictionary(&[
+            &[("まいく", 0), ("まいくろほん", 0), ("microphone", 0)],
+            &[("まいく", 0), ("mike", 0)],
+        ]);
+        let general = GeneralSynonyms::for_faq(&dictionary, &faq_words(&["まいくろほん", "mike"]));
+        assert!(general.related("まいく").is_empty());
+        assert_eq!(general.related("microphone"), ["まいくろほん"]);
     }
 
     #[test]
     fn a_member_never_used_is_not_a_target() {
-        let dictionary = SynonymDictionary {
-            groups: vec![group(&[("額", 2), ("値段", 0)])],
-        };
+        let dictionary = dictionary(&[&[("額", 2), ("値段", 0)]]);
         let general = GeneralSynonyms::for_faq(&dictionary, &faq_words(&["額"]));
         assert!(general.related("値段").is_empty());
         assert_eq!(general.len(), 0);
