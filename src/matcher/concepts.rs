@@ -406,8 +406,8 @@ impl ConceptBuilder {
                 Some(member) => (member.terms.len(), self.groups[member.group].clone()),
                 None => (1, vec![vec![terms[i].0.clone()]]),
             };
-            let heads = if member.is_none() && !ablation.no_compounds {
-                self.partial_evidence(&terms[i].0)
+            let heads = if member.is_none() {
+                self.partial_evidence(&terms[i].0, ablation)
             } else {
                 Vec::new()
             };
@@ -571,14 +571,15 @@ impl ConceptBuilder {
         (terms, starts)
     }
 
-    /// For a compound the FAQ never uses (`問合せ先`, `引落日`), its longest head the
-    /// FAQ knows (`問合せ`, `引落`) and that head's synonyms: the member asks about
-    /// the head's topic, if less specifically.
     /// What counts as partial evidence for a word that is not a synonym group's:
-    /// the known head of a compound the FAQ never uses, or else the general
-    /// synonyms of a word no phrasing uses.
-    fn partial_evidence(&self, term: &str) -> Vec<Vec<String>> {
-        let heads = self.head_of_unknown(term);
+    /// the known head of a compound the FAQ never uses (unless compounds are
+    /// switched off), or else the general synonyms of a word no phrasing uses.
+    fn partial_evidence(&self, term: &str, ablation: &super::Ablation) -> Vec<Vec<String>> {
+        let heads = if ablation.no_compounds {
+            Vec::new()
+        } else {
+            self.head_of_unknown(term)
+        };
         if !heads.is_empty() {
             return heads;
         }
@@ -589,6 +590,9 @@ impl ConceptBuilder {
             .collect()
     }
 
+    /// For a compound the FAQ never uses (`問合せ先`, `引落日`), its longest head the
+    /// FAQ knows (`問合せ`, `引落`) and that head's synonyms: the member asks about
+    /// the head's topic, if less specifically.
     fn head_of_unknown(&self, term: &str) -> Vec<Vec<String>> {
         if self.known_terms.contains(term) {
             return Vec::new();
