@@ -9,8 +9,8 @@
 //!
 //! Only one sense: the word is expanded by exactly one group of the dictionary
 //! (`expandControl` 0 in one group; `マイク`, a microphone or the name Mike, is
-//! in two and is never expanded), and only to members the dictionary lets be expanded to
-//! (`expandControl` not 2).
+//! in two and is never expanded), and only to members the dictionary lets be
+//! expanded to (`expandControl` not 2).
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
