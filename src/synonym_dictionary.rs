@@ -17,9 +17,9 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use crate::analysis::{Analyzer, FieldKind};
+use crate::checksum::sha256_hex;
 use crate::error::{Error, Result};
 
 /// Where `scripts/install-synonyms.sh` puts the dictionary by default.
@@ -153,12 +153,8 @@ pub fn from_json(
 }
 
 fn compiled_path(cache_dir: &Path, identity: &str, fingerprint: &str) -> PathBuf {
-    let key: String = Sha256::digest(format!("{identity}\n{fingerprint}").as_bytes())
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    cache_dir.join(format!("synonyms-{key}.tsv"))
+    let key = sha256_hex(format!("{identity}\n{fingerprint}").as_bytes());
+    cache_dir.join(format!("synonyms-{}.tsv", &key[..16]))
 }
 
 /// Written whole, then renamed: a crash never leaves a short file behind.
