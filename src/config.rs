@@ -91,6 +91,9 @@ pub struct Thresholds {
     /// the choices, per unit of its coverage (halved for the second, a third for
     /// the third).
     pub semantic_lead: f32,
+    /// Least calibrated confidence at which a question the words find topical but
+    /// thin is answered, when the semantic model orders the same entry first.
+    pub confident_answer: f32,
 }
 
 impl Default for Thresholds {
@@ -101,6 +104,7 @@ impl Default for Thresholds {
             clarify_coverage: 0.3,
             unknown_word_weight: 0.6,
             semantic_lead: 0.03,
+            confident_answer: 0.9,
         }
     }
 }
@@ -120,6 +124,7 @@ impl Thresholds {
         unit("answer_confidence", self.answer_confidence)?;
         unit("clarify_coverage", self.clarify_coverage)?;
         unit("semantic_lead", self.semantic_lead)?;
+        unit("confident_answer", self.confident_answer)?;
         if !(0.0..=2.0).contains(&self.unknown_word_weight) {
             return Err(Error::Config(format!(
                 "unknown_word_weight must be in [0, 2], got {}",

@@ -1,10 +1,11 @@
 //! The semantic stage: when the words' verdict is not to answer, the semantic
 //! model's closeness of every entry to the question. It is read twice: by the
-//! `paraphrase` rule (does the question restate one of the best entry's
-//! phrasings, and does the model put that entry first too?) and to order the
-//! choices offered instead of an answer.
+//! rules, asked again (`paraphrase`: does the question restate one of the best
+//! entry's phrasings, and does the model put that entry first too? `confident`:
+//! does the model put the words' best entry first, and how sure is the calibrated
+//! confidence then?), and to order the choices offered instead of an answer.
 
-use super::evidence::{Assessed, SemanticSignals};
+use super::evidence::{Assessed, QuestionFacts, SemanticSignals, Signals};
 use super::reply::Choice;
 use super::retrieval::Retrieved;
 use super::rules::{Case, Decision, Verdict};
@@ -36,6 +37,7 @@ impl Matcher {
         verdict: Verdict,
         ranked: &[Retrieved],
         assessed: &Assessed,
+        facts: &QuestionFacts,
     ) -> SemanticStage {
         let Some(closeness) = self.closeness(question, &verdict) else {
             return SemanticStage {
@@ -49,18 +51,42 @@ impl Matcher {
             .iter()
             .map(|s| ranked[s.position].id.as_str())
             .collect();
-        let verdict = match (case, self.paraphrase(&closeness, &lexical)) {
-            (Some(case), Some(paraphrase)) => self.rules.decide(&case.with_paraphrase(paraphrase)),
-            _ => verdict,
-        };
         let words_coverage = assessed.scored.first().map_or(0.0, |s| s.evidence.coverage);
         let choices = self.choices(&closeness, &lexical, words_coverage, question.top_k);
         let signals = self.semantic_signals(&closeness, &choices, &lexical);
+        let paraphrase = self.paraphrase(&closeness, &lexical);
+        let confidence = self.model_confidence(assessed, facts, signals);
+        let verdict = match case {
+            Some(case) if paraphrase.is_some() || confidence.is_some() => {
+                let case = paraphrase.map_or(case, |p| case.with_paraphrase(p));
+                let case = confidence.map_or(case, |c| case.with_model_confidence(c));
+                self.rules.decide(&case)
+            }
+            _ => verdict,
+        };
         SemanticStage {
             choices: (verdict.decision != Decision::Answer).then_some(choices),
             verdict,
             signals,
         }
+    }
+
+    /// The calibrated confidence that the words' best entry is right, as a reply
+    /// that does not answer reports it, when the model's first choice is that
+    /// entry too.
+    fn model_confidence(
+        &self,
+        assessed: &Assessed,
+        facts: &QuestionFacts,
+        semantic: Option<SemanticSignals>,
+    ) -> Option<f32> {
+        let semantic = semantic.filter(|s| s.agrees)?;
+        let words = assessed.signals(facts)?;
+        let signals = Signals {
+            semantic: Some(semantic),
+            ..words
+        };
+        Some(self.calibration.confidence(&signals, false))
     }
 
     /// The model's closeness of the first choice, its lead over every other

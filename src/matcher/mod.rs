@@ -349,7 +349,7 @@ impl Matcher {
             Some(case) => self.rules.decide(case),
             None => Rules::nothing_matched(),
         };
-        let semantic = self.semantic_stage(question, case, verdict, &ranked, &assessed);
+        let semantic = self.semantic_stage(question, case, verdict, &ranked, &assessed, &facts);
         let findings = Findings {
             analysis,
             concepts,

@@ -61,6 +61,10 @@ pub struct Case<'a> {
     /// phrasing, when the model ranks that entry first too (read only after the
     /// words' verdict was not to answer; `None` without a model).
     pub paraphrase: Option<f32>,
+    /// The calibrated confidence that the best entry is right, when the semantic
+    /// model orders it first too (read only after the words' verdict was not to
+    /// answer; `None` without a model or when the model prefers another entry).
+    pub model_confidence: Option<f32>,
 }
 
 impl<'a> Case<'a> {
@@ -74,6 +78,7 @@ impl<'a> Case<'a> {
             strength: strength(&best, margin),
             rivals,
             paraphrase: None,
+            model_confidence: None,
         }
     }
 
@@ -81,6 +86,15 @@ impl<'a> Case<'a> {
     pub fn with_paraphrase(self, closeness: f32) -> Self {
         Case {
             paraphrase: Some(closeness),
+            ..self
+        }
+    }
+
+    /// The same case with the calibrated confidence of the best entry, which the
+    /// semantic model orders first too.
+    pub fn with_model_confidence(self, confidence: f32) -> Self {
+        Case {
+            model_confidence: Some(confidence),
             ..self
         }
     }
@@ -167,6 +181,7 @@ default_rules![
     rivals::Rivals,
     paraphrase::Paraphrase,
     too_few_concepts::TooFewConcepts,
+    confident::Confident,
     low_confidence::LowConfidence,
 ];
 
