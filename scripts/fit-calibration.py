@@ -222,6 +222,16 @@ def choose_threshold(training, fitted):
     return 1.0
 
 
+def held_out_sets(rows, held, mode):
+    """(variant, part, replies) of the held-out collection's evaluated sets, in mode."""
+    for variant in ("faq", "faq-alt"):
+        for part in ("tune", "dev", "holdout"):
+            test = [t for t in rows if (t["collection"], t["variant"], t["part"], t["mode"])
+                    == (held, variant, part, mode)]
+            if test:
+                yield variant, part, test
+
+
 def deciding(rows):
     """What answering on the confidence would do, leave one collection out."""
     training = [t for t in rows if t["collection"] in DEV and t["part"] in ("dev", "tune")]
@@ -231,15 +241,10 @@ def deciding(rows):
         train = [t for t in training if t["collection"] != held]
         fitted = models(train)
         threshold = choose_threshold(train, fitted)
-        for variant in ("faq", "faq-alt"):
-            for part in ("tune", "dev", "holdout"):
-                test = [t for t in rows if (t["collection"], t["variant"], t["part"], t["mode"])
-                        == (held, variant, part, "model")]
-                if not test:
-                    continue
-                p = confidences(test, fitted)
-                (ac0, w0), (ac1, w1) = outcomes(test, p, 2.0), outcomes(test, p, threshold)
-                print(f"| {held} | {variant} | {part} | {threshold:.2f} | {ac0:.3f} → {ac1:.3f} | {w0:.3f} → {w1:.3f} |")
+        for variant, part, test in held_out_sets(rows, held, "model"):
+            p = confidences(test, fitted)
+            (ac0, w0), (ac1, w1) = outcomes(test, p, 2.0), outcomes(test, p, threshold)
+            print(f"| {held} | {variant} | {part} | {threshold:.2f} | {ac0:.3f} → {ac1:.3f} | {w0:.3f} → {w1:.3f} |")
 
 
 def overridable(row):
@@ -279,15 +284,10 @@ def confident(rows):
         threshold = next((float(x) for x in np.arange(0.50, 1.0, 0.05)
                           if all(replay(items, p, x)[1] - replay(items, p, 2.0)[1] <= CONFIDENT_EXTRA_WRONG
                                  for items, p in scored)), 1.0)
-        for variant in ("faq", "faq-alt"):
-            for part in ("tune", "dev", "holdout"):
-                test = [t for t in rows if (t["collection"], t["variant"], t["part"], t["mode"])
-                        == (held, variant, part, "base")]
-                if not test:
-                    continue
-                p = confidences(test, fitted)
-                (ac0, w0), (ac1, w1) = replay(test, p, 2.0), replay(test, p, threshold)
-                print(f"| {held} | {threshold:.2f} | {variant} | {part} | {ac0:.3f} → {ac1:.3f} | {w0:.3f} → {w1:.3f} |")
+        for variant, part, test in held_out_sets(rows, held, "base"):
+            p = confidences(test, fitted)
+            (ac0, w0), (ac1, w1) = replay(test, p, 2.0), replay(test, p, threshold)
+            print(f"| {held} | {threshold:.2f} | {variant} | {part} | {ac0:.3f} → {ac1:.3f} | {w0:.3f} → {w1:.3f} |")
 
 
 def write(training, held_out):
