@@ -2,7 +2,8 @@
 //! question asks about, so that a confidence of 0.8 is right about 80 % of the time
 //! on a FAQ kotae was never tuned on.
 //!
-//! The rules decide; this stage only says how sure kotae is. It is a logistic
+//! The rules decide; this stage says how sure kotae is, and one rule reads it
+//! (`confident`, when the words are thin and the model agrees). It is a logistic
 //! model over generic signals, the same whatever the FAQ (coverage, margin, shared
 //! concepts, intent facts, the words' strength, and the semantic model's closeness
 //! and lead when it was asked). Its weights are data, `lang/ja/calibration.toml`,
