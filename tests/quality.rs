@@ -172,6 +172,18 @@ fn near_misses_are_not_answered() {
 /// A matcher over a development collection imported bare
 /// (`tests/collections/<name>/faq`), with or without the semantic model.
 fn collection_matcher(name: &str, semantic: bool) -> (Matcher, tempfile::TempDir) {
+    let ablation = kotae::matcher::Ablation {
+        no_semantic: !semantic,
+        ..Default::default()
+    };
+    collection_matcher_without(name, ablation)
+}
+
+/// [`collection_matcher`] with the mechanisms of `ablation` switched off.
+fn collection_matcher_without(
+    name: &str,
+    ablation: kotae::matcher::Ablation,
+) -> (Matcher, tempfile::TempDir) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let index = tempfile::tempdir().unwrap();
     let config = kotae::config::Config {
@@ -182,10 +194,6 @@ fn collection_matcher(name: &str, semantic: bool) -> (Matcher, tempfile::TempDir
             ..kotae::config::Paths::default()
         },
         ..kotae::config::Config::default()
-    };
-    let ablation = kotae::matcher::Ablation {
-        no_semantic: !semantic,
-        ..Default::default()
     };
     let matcher = Matcher::build_with(&config, ablation, Default::default()).unwrap();
     (matcher, index)
@@ -231,6 +239,34 @@ fn the_semantic_model_orders_the_choices_on_a_new_faq() {
         );
         assert!(
             semantic.wrong_answer_rate <= words.wrong_answer_rate,
+            "{shown}"
+        );
+    }
+}
+
+/// The `confident` rule answers questions whose words are topical but thin when the
+/// model puts the same entry first and the calibrated confidence is high: on new
+/// FAQs it adds right answers and no wrong one (README, "Calibrated confidence").
+/// Needs the model.
+#[test]
+fn a_confident_model_answers_more_of_a_new_faq_and_never_wrongly() {
+    for name in ["gear", "mynumber"] {
+        let (with_rule, _a) = collection_matcher(name, true);
+        let without = kotae::matcher::Ablation {
+            rules_off: ["confident".to_string()].into(),
+            ..Default::default()
+        };
+        let (without_rule, _b) = collection_matcher_without(name, without);
+        let with = collection_report(&with_rule, name);
+        let without = collection_report(&without_rule, name);
+        let shown = format!(
+            "{name}: with {} / without {}",
+            serde_json::to_string(&with).unwrap(),
+            serde_json::to_string(&without).unwrap()
+        );
+        assert!(with.answered_correct > without.answered_correct, "{shown}");
+        assert!(
+            with.wrong_answer_rate <= without.wrong_answer_rate,
             "{shown}"
         );
     }

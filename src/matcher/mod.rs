@@ -126,7 +126,7 @@ pub struct Ablation {
     /// Loanwords are not matched across scripts (kana ↔ Latin).
     pub no_loanwords: bool,
     /// The semantic model is not used: choices in the words' order, no
-    /// `paraphrase` rule.
+    /// `paraphrase` or `confident` rule.
     pub no_semantic: bool,
     /// The answer text is not queried.
     pub no_answer: bool,
