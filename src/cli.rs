@@ -655,6 +655,7 @@ fn parse_without(names: &[String]) -> Result<(Ablation, HashSet<Fold>)> {
             "char-gram" => drop(ablation.fields.insert(FieldKind::CharGram)),
             "synonyms" => ablation.no_synonyms = true,
             "compounds" => ablation.no_compounds = true,
+            "shared-compounds" => ablation.no_shared_compounds = true,
             "respelling" => ablation.no_respelling = true,
             "loanwords" => ablation.no_loanwords = true,
             "semantic" => ablation.no_semantic = true,

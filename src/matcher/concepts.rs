@@ -21,6 +21,7 @@ use serde::Serialize;
 
 use super::general_synonyms::GeneralSynonyms;
 use super::loanwords::Loanwords;
+use super::shared_compounds::SharedCompounds;
 use crate::analysis::pos::Class;
 use crate::analysis::{self, Analysis, Analyzer, FieldKind};
 use crate::error::Result;
@@ -102,6 +103,8 @@ pub struct ConceptBuilder {
     phrasing_terms: HashSet<String>,
     /// Sudachi's synonyms of words no phrasing uses (empty without the dictionary).
     general: GeneralSynonyms,
+    /// Nouns written together in more than one entry: one concept each.
+    shared_compounds: SharedCompounds,
 }
 
 /// Heads and tails of the FAQ's compound nouns (at least two characters each),
@@ -336,7 +339,13 @@ impl ConceptBuilder {
             .filter(|c| analysis::fold::is_kanji(*c))
             .collect();
         let loanwords = Loanwords::of(&scripted, &analyzer.lang().loanword_sounds);
+        let shared_compounds = SharedCompounds::of(faq, analyzer)?;
+        tracing::debug!(
+            compounds = shared_compounds.len(),
+            "compounds shared by entries"
+        );
         Ok(ConceptBuilder {
+            shared_compounds,
             phrasing_terms,
             general: GeneralSynonyms::default(),
             members,
@@ -402,11 +411,20 @@ impl ConceptBuilder {
                     })
                 })
             };
-            let (len, mut alternatives) = match member {
-                Some(member) => (member.terms.len(), self.groups[member.group].clone()),
-                None => (1, vec![vec![terms[i].0.clone()]]),
+            let compound = if ablation.no_shared_compounds {
+                None
+            } else {
+                self.shared_compounds
+                    .longest_prefix(terms[i..].iter().map(|(t, _)| t.as_str()))
+                    .filter(|c| member.is_none_or(|m| c.len() > m.terms.len()))
             };
-            let heads = if member.is_none() {
+            let member = member.filter(|_| compound.is_none());
+            let (len, mut alternatives) = match (compound, member) {
+                (Some(compound), _) => (compound.len(), vec![compound.to_vec()]),
+                (None, Some(member)) => (member.terms.len(), self.groups[member.group].clone()),
+                (None, None) => (1, vec![vec![terms[i].0.clone()]]),
+            };
+            let heads = if member.is_none() && compound.is_none() {
                 self.partial_evidence(&terms[i].0, ablation)
             } else {
                 Vec::new()
@@ -414,7 +432,7 @@ impl ConceptBuilder {
             if !ablation.no_compounds {
                 self.add_compounds(&mut alternatives);
             }
-            if member.is_none() && !ablation.no_loanwords {
+            if member.is_none() && compound.is_none() && !ablation.no_loanwords {
                 self.add_loanwords(&terms[i].0, &mut alternatives);
             }
             let text: String = terms[i..i + len].iter().map(|(t, _)| t.as_str()).collect();

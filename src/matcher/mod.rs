@@ -50,6 +50,7 @@ mod reply;
 mod retrieval;
 pub mod rules;
 mod search;
+mod shared_compounds;
 mod vocabulary;
 
 pub use calibration::{Calibration, features as calibration_features};
@@ -121,6 +122,8 @@ pub struct Ablation {
     pub no_synonyms: bool,
     /// No compound expansion (parts of the FAQ's compounds, heads of unknown ones).
     pub no_compounds: bool,
+    /// The FAQ's shared compounds count part by part, not as one concept each.
+    pub no_shared_compounds: bool,
     /// All-kana questions are not respelled through the FAQ's readings.
     pub no_respelling: bool,
     /// Loanwords are not matched across scripts (kana ↔ Latin).
