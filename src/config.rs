@@ -104,7 +104,7 @@ impl Default for Thresholds {
             clarify_coverage: 0.3,
             unknown_word_weight: 0.6,
             semantic_lead: 0.03,
-            confident_answer: 0.9,
+            confident_answer: 0.85,
         }
     }
 }
