@@ -244,6 +244,24 @@ fn the_semantic_model_orders_the_choices_on_a_new_faq() {
     }
 }
 
+/// A collection's dev-set report with the shipped defaults and with `ablation`
+/// switched off, and both as text for an assertion's message.
+fn with_and_without(
+    name: &str,
+    ablation: kotae::matcher::Ablation,
+) -> (eval::Report, eval::Report, String) {
+    let (defaults, _a) = collection_matcher(name, true);
+    let (ablated, _b) = collection_matcher_without(name, ablation);
+    let with = collection_report(&defaults, name);
+    let without = collection_report(&ablated, name);
+    let shown = format!(
+        "{name}: defaults {} / without {}",
+        serde_json::to_string(&with).unwrap(),
+        serde_json::to_string(&without).unwrap()
+    );
+    (with, without, shown)
+}
+
 /// The `confident` rule answers questions whose words are topical but thin when the
 /// model puts the same entry first and the calibrated confidence is high: on new
 /// FAQs it adds right answers and no wrong one (README, "Calibrated confidence").
@@ -251,19 +269,11 @@ fn the_semantic_model_orders_the_choices_on_a_new_faq() {
 #[test]
 fn a_confident_model_answers_more_of_a_new_faq_and_never_wrongly() {
     for name in ["gear", "mynumber"] {
-        let (with_rule, _a) = collection_matcher(name, true);
-        let without = kotae::matcher::Ablation {
+        let rule_off = kotae::matcher::Ablation {
             rules_off: ["confident".to_string()].into(),
             ..Default::default()
         };
-        let (without_rule, _b) = collection_matcher_without(name, without);
-        let with = collection_report(&with_rule, name);
-        let without = collection_report(&without_rule, name);
-        let shown = format!(
-            "{name}: with {} / without {}",
-            serde_json::to_string(&with).unwrap(),
-            serde_json::to_string(&without).unwrap()
-        );
+        let (with, without, shown) = with_and_without(name, rule_off);
         assert!(with.answered_correct > without.answered_correct, "{shown}");
         assert!(
             with.wrong_answer_rate <= without.wrong_answer_rate,
@@ -278,36 +288,24 @@ fn a_confident_model_answers_more_of_a_new_faq_and_never_wrongly() {
 /// subjects nothing changes for the worse (README, "Other FAQs").
 #[test]
 fn a_compound_several_entries_share_counts_once() {
-    for (name, fewer_wrong) in [("mynumber", true), ("gear", false)] {
-        let (with_compounds, _a) = collection_matcher(name, true);
-        let without = kotae::matcher::Ablation {
-            no_shared_compounds: true,
-            ..Default::default()
-        };
-        let (in_parts, _b) = collection_matcher_without(name, without);
-        let with = collection_report(&with_compounds, name);
-        let without = collection_report(&in_parts, name);
-        let shown = format!(
-            "{name}: one concept {} / in parts {}",
-            serde_json::to_string(&with).unwrap(),
-            serde_json::to_string(&without).unwrap()
-        );
-        if fewer_wrong {
-            assert!(
-                with.wrong_answer_rate < without.wrong_answer_rate,
-                "{shown}"
-            );
-        } else {
-            assert!(
-                with.wrong_answer_rate <= without.wrong_answer_rate,
-                "{shown}"
-            );
-            assert!(
-                with.answered_correct >= without.answered_correct - 0.02,
-                "{shown}"
-            );
-        }
-    }
+    let in_parts = kotae::matcher::Ablation {
+        no_shared_compounds: true,
+        ..Default::default()
+    };
+    let (with, without, shown) = with_and_without("mynumber", in_parts.clone());
+    assert!(
+        with.wrong_answer_rate < without.wrong_answer_rate,
+        "{shown}"
+    );
+    let (with, without, shown) = with_and_without("gear", in_parts);
+    assert!(
+        with.wrong_answer_rate <= without.wrong_answer_rate,
+        "{shown}"
+    );
+    assert!(
+        with.answered_correct >= without.answered_correct - 0.02,
+        "{shown}"
+    );
 }
 
 /// The confidence is calibrated: on the shipped FAQ's sets (never fitted on) and
