@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use super::general_synonyms::GeneralSynonyms;
 use super::loanwords::Loanwords;
-use super::shared_compounds::SharedCompounds;
+use super::shared_compounds::{CompoundCount, SharedCompounds};
 use crate::analysis::pos::Class;
 use crate::analysis::{self, Analysis, Analyzer, FieldKind};
 use crate::error::Result;
@@ -293,20 +293,28 @@ impl ConceptBuilder {
     pub fn new(faq: &Faq, analyzer: &Analyzer) -> Result<ConceptBuilder> {
         let (members, groups) = synonym_members(faq, analyzer)?;
         let mut words = FaqWords::default();
-        // Each text with whether it is a phrasing (a question or an alternate).
+        // Each text with its entry (none for a synonym) and whether it is a phrasing
+        // (a question or an alternate).
         let texts = faq
             .entries
             .iter()
-            .flat_map(|e| {
+            .enumerate()
+            .flat_map(|(i, e)| {
                 std::iter::once((&e.question, true))
                     .chain(e.alternates.iter().map(|a| (a, true)))
                     .chain(std::iter::once((&e.answer, false)))
+                    .map(move |(text, phrasing)| (Some(i), text, phrasing))
             })
-            .chain(faq.synonyms.iter().flatten().map(|w| (w, false)));
+            .chain(faq.synonyms.iter().flatten().map(|w| (None, w, false)));
         let mut scripted = HashSet::default();
         let mut phrasing_terms = HashSet::default();
-        for (text, phrasing) in texts {
-            for m in analyzer.morphemes(text)? {
+        let mut compounds = CompoundCount::default();
+        for (entry, text, phrasing) in texts {
+            let morphemes = analyzer.morphemes(text)?;
+            if let Some(entry) = entry {
+                compounds.add(entry, analyzer, &morphemes);
+            }
+            for m in morphemes {
                 if m.content && !m.reading.is_empty() {
                     words.add(analyzer, &m);
                 }
@@ -339,7 +347,7 @@ impl ConceptBuilder {
             .filter(|c| analysis::fold::is_kanji(*c))
             .collect();
         let loanwords = Loanwords::of(&scripted, &analyzer.lang().loanword_sounds);
-        let shared_compounds = SharedCompounds::of(faq, analyzer)?;
+        let shared_compounds = compounds.shared();
         tracing::debug!(
             compounds = shared_compounds.len(),
             "compounds shared by entries"

@@ -10,12 +10,10 @@
 //! one more word. A compound only one entry uses stays in parts:
 //! it names that entry alone, and each part the member repeats is evidence for it.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::analysis::pos::{Class, Detail};
 use crate::analysis::{self, Analyzer, FieldKind};
-use crate::error::Result;
-use crate::faq::Faq;
 
 /// Least number of entries that use a compound for it to count as one concept.
 const SHARED_BY: usize = 2;
@@ -27,27 +25,33 @@ pub struct SharedCompounds {
     by_first: HashMap<String, Vec<Vec<String>>>,
 }
 
-impl SharedCompounds {
-    /// The compounds (two or more adjacent nouns, in any question, alternate or
-    /// answer) that at least [`SHARED_BY`] entries of `faq` use.
-    pub fn of(faq: &Faq, analyzer: &Analyzer) -> Result<SharedCompounds> {
-        let mut entries_using: HashMap<Vec<String>, usize> = HashMap::default();
-        for entry in &faq.entries {
-            let texts = std::iter::once(&entry.question)
-                .chain(&entry.alternates)
-                .chain(std::iter::once(&entry.answer));
-            let mut used: HashSet<Vec<String>> = HashSet::default();
-            for text in texts {
-                for run in noun_runs(analyzer, &analyzer.morphemes(text)?) {
-                    used.extend(sub_runs(&run));
+/// Counts, text by text, how many entries write each compound; the texts of one
+/// entry come together.
+#[derive(Debug, Default)]
+pub struct CompoundCount {
+    /// Compound → (entries that write it, the last of them).
+    entries_using: HashMap<Vec<String>, (usize, usize)>,
+}
+
+impl CompoundCount {
+    /// Adds the compounds (two or more adjacent nouns) of one of entry `entry`'s
+    /// texts, already analyzed.
+    pub fn add(&mut self, entry: usize, analyzer: &Analyzer, morphemes: &[analysis::Morpheme]) {
+        for run in noun_runs(analyzer, morphemes) {
+            for compound in sub_runs(&run) {
+                let (entries, last) = self.entries_using.entry(compound).or_insert((0, entry));
+                if *entries == 0 || *last != entry {
+                    *entries += 1;
+                    *last = entry;
                 }
             }
-            for compound in used {
-                *entries_using.entry(compound).or_default() += 1;
-            }
         }
+    }
+
+    /// The compounds at least [`SHARED_BY`] entries write.
+    pub fn shared(self) -> SharedCompounds {
         let mut by_first: HashMap<String, Vec<Vec<String>>> = HashMap::default();
-        for (compound, entries) in entries_using {
+        for (compound, (entries, _)) in self.entries_using {
             if entries >= SHARED_BY {
                 by_first
                     .entry(compound[0].clone())
@@ -58,9 +62,11 @@ impl SharedCompounds {
         for compounds in by_first.values_mut() {
             compounds.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         }
-        Ok(SharedCompounds { by_first })
+        SharedCompounds { by_first }
     }
+}
 
+impl SharedCompounds {
     /// The longest shared compound that `terms` start with.
     pub fn longest_prefix<'a>(
         &self,
@@ -125,6 +131,7 @@ fn sub_runs(run: &[String]) -> impl Iterator<Item = Vec<String>> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::faq::Faq;
     use crate::test_support::analyzer;
 
     fn faq(entries: &str) -> Faq {
@@ -144,7 +151,14 @@ mod tests {
           {"id": "b", "question": "公金受取口座はいつから登録できますか", "answer": "今から登録できます。"},
           {"id": "c", "question": "通知カードを紛失しました", "answer": "再発行はできません。"}
         ]"#);
-        let compounds = SharedCompounds::of(&faq, &analyzer()).unwrap();
+        let analyzer = analyzer();
+        let mut count = CompoundCount::default();
+        for (i, entry) in faq.entries.iter().enumerate() {
+            for text in [&entry.question, &entry.answer] {
+                count.add(i, &analyzer, &analyzer.morphemes(text).unwrap());
+            }
+        }
+        let compounds = count.shared();
         let question = terms(&["公金", "受取", "口座", "登録"]);
         assert_eq!(
             compounds.longest_prefix(question.iter().map(String::as_str)),
