@@ -221,15 +221,11 @@ fn the_semantic_model_orders_the_choices_on_a_new_faq() {
         installed.display()
     );
     for (name, floor) in [("gear", 0.80), ("voicevox", 0.73)] {
-        let (with_model, _a) = collection_matcher(name, true);
-        let (words_only, _b) = collection_matcher(name, false);
-        let semantic = collection_report(&with_model, name);
-        let words = collection_report(&words_only, name);
-        let shown = format!(
-            "{name}: semantic {} / words {}",
-            serde_json::to_string(&semantic).unwrap(),
-            serde_json::to_string(&words).unwrap()
-        );
+        let words_only = kotae::matcher::Ablation {
+            no_semantic: true,
+            ..Default::default()
+        };
+        let (semantic, words, shown) = with_and_without(name, words_only);
         assert!(semantic.top1 >= floor, "{shown}");
         assert!(semantic.top1 >= words.top1 + 0.1, "{shown}");
         assert!(semantic.recall_at_3 > words.recall_at_3, "{shown}");
