@@ -355,6 +355,10 @@ fn read_lang_additions(dir: &Path, hasher: &mut Sha256) -> Result<BTreeMap<Strin
     for (name, _) in crate::lang::FILES {
         let path = dir.join(name);
         if let Some(text) = read_optional(&path)? {
+            if *name == "asked_facts.txt" {
+                crate::lang::asked_facts([text.as_str()])
+                    .map_err(|e| Error::InvalidFaq(vec![format!("{}: {e}", path.display())]))?;
+            }
             hash_file(hasher, &path, &text);
             lang.insert(name.to_string(), text);
         }

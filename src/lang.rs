@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use regex::Regex;
 use rustc_hash::FxHashSet;
 
 /// Every list: its file name and its text.
@@ -78,6 +79,10 @@ pub const FILES: &[(&str, &str)] = &[
         "loanword_sounds.txt",
         include_str!("../lang/ja/loanword_sounds.txt"),
     ),
+    (
+        "asked_facts.txt",
+        include_str!("../lang/ja/asked_facts.txt"),
+    ),
 ];
 
 /// The entries of one list's text: lines without comments, trimmed, non-empty.
@@ -142,6 +147,79 @@ fn rewrites<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<Rewrite> {
         .collect()
 }
 
+/// A kind of fact a question can ask for (`asked_facts.txt`): the words that ask
+/// for it and what an entry's text says when it states one.
+#[derive(Debug, Clone)]
+pub struct AskedFact {
+    /// Its name (`price`).
+    pub kind: String,
+    /// Matches the words that ask for it (`いくら`).
+    pub asks: Regex,
+    /// Matches somewhere in a text that states one (`円`).
+    pub states: Regex,
+}
+
+impl AskedFact {
+    /// Whether `text` asks for this kind of fact: the pattern matches a stretch of
+    /// it that starts and ends between words (`is_boundary`, byte offsets), so
+    /// `いつ` asks in `いつ頃` and not in `いつも`.
+    pub fn asked_in(&self, text: &str, is_boundary: impl Fn(usize) -> bool) -> bool {
+        self.asks
+            .find_iter(text)
+            .any(|m| is_boundary(m.start()) && is_boundary(m.end()))
+    }
+}
+
+/// The kinds of `asked_facts.txt`, each kind's patterns of every text joined into
+/// one; a pattern that is not a regular expression is a problem reported for the
+/// text it came from.
+pub fn asked_facts<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+) -> std::result::Result<Vec<AskedFact>, String> {
+    let mut patterns: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
+    for line in texts.into_iter().flat_map(lines) {
+        let mut fields = line.split_whitespace();
+        let (Some(kind), Some(side), Some(pattern)) = (fields.next(), fields.next(), fields.next())
+        else {
+            return Err(format!("`{line}`: expected `<kind> asks|states <pattern>`"));
+        };
+        Regex::new(pattern).map_err(|e| format!("`{line}`: {e}"))?;
+        let at = match patterns.iter().position(|(k, _, _)| k == kind) {
+            Some(at) => at,
+            None => {
+                patterns.push((kind.to_string(), Vec::new(), Vec::new()));
+                patterns.len() - 1
+            }
+        };
+        match side {
+            "asks" => patterns[at].1.push(pattern.to_string()),
+            "states" => patterns[at].2.push(pattern.to_string()),
+            other => {
+                return Err(format!(
+                    "`{line}`: `{other}` is neither `asks` nor `states`"
+                ));
+            }
+        }
+    }
+    patterns
+        .into_iter()
+        .filter(|(_, asks, states)| !asks.is_empty() && !states.is_empty())
+        .map(|(kind, asks, states)| {
+            let either = |p: &[String]| {
+                p.iter()
+                    .map(|p| format!("(?:{p})"))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            };
+            Ok(AskedFact {
+                asks: Regex::new(&either(&asks)).map_err(|e| e.to_string())?,
+                states: Regex::new(&either(&states)).map_err(|e| e.to_string())?,
+                kind,
+            })
+        })
+        .collect()
+}
+
 /// The language knowledge in force: the general lists plus a FAQ's additions.
 #[derive(Debug, Clone)]
 pub struct Lang {
@@ -185,6 +263,8 @@ pub struct Lang {
     pub exposed: Vec<Rewrite>,
     /// How Latin spellings sound in kana, in order (`loanword_sounds.txt`).
     pub loanword_sounds: Vec<(String, String)>,
+    /// Facts a question can ask for that an entry must state (`asked_facts.txt`).
+    pub asked_facts: Vec<AskedFact>,
 }
 
 impl Default for Lang {
@@ -236,6 +316,12 @@ impl Lang {
                     Some((from, fields.next().unwrap_or("").to_string()))
                 })
                 .collect(),
+            // A FAQ's additions are checked when its directory is read
+            // (`faq::read_lang_additions`), the general list by a test; added
+            // patterns that do not parse leave the general list in force.
+            asked_facts: asked_facts(texts("asked_facts.txt"))
+                .or_else(|_| asked_facts(texts("asked_facts.txt").into_iter().take(1)))
+                .unwrap_or_default(),
         }
     }
 
@@ -280,6 +366,39 @@ mod tests {
         let extended = Lang::with_additions(&additions);
         assert!(extended.stop_words.contains("する"));
         assert!(extended.stop_words.contains("必要"));
+    }
+
+    #[test]
+    fn a_price_question_asks_for_what_an_amount_states() {
+        let facts = Lang::default().asked_facts;
+        let price = facts
+            .iter()
+            .find(|f| f.kind == "price")
+            .expect("price kind");
+        let between_words = |text: &'static str, words: &'static [usize]| {
+            move |at: usize| at == 0 || at == text.len() || words.contains(&at)
+        };
+        assert!(price.asked_in("いくら", between_words("いくら", &[])));
+        assert!(!price.asked_in("いくらか", between_words("いくらか", &[])));
+        assert!(price.states.is_match("一枚500円です"));
+        assert!(!price.states.is_match("劇場の売店で販売しています"));
+        let when = facts.iter().find(|f| f.kind == "when").expect("when kind");
+        assert!(when.asked_in("いつ頃", between_words("いつ頃", &[3, 6])));
+        assert!(!when.asked_in("いつも", between_words("いつも", &[])));
+    }
+
+    #[test]
+    fn a_faq_adds_patterns_to_a_kind_and_a_bad_pattern_is_a_problem() {
+        let added = asked_facts([
+            "price asks いくら\nprice states 円\n",
+            "price asks お値段\nparking asks 駐車\n",
+        ])
+        .expect("valid");
+        assert_eq!(added.len(), 1, "a kind without `states` is left out");
+        assert!(added[0].asks.is_match("お値段") && added[0].asks.is_match("いくら"));
+        assert!(asked_facts(["price asks (円\n"]).is_err());
+        assert!(asked_facts(["price costs 円\n"]).is_err());
+        assert!(asked_facts(["price asks\n"]).is_err());
     }
 
     #[test]

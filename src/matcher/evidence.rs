@@ -56,6 +56,9 @@ pub struct Evidence {
     pub predicate_missing: bool,
     /// The question has a verb in kanji unlike any word of the FAQ.
     pub foreign_verb: bool,
+    /// The question asks for a kind of fact (a price, a time, a count) no text of
+    /// the entry states.
+    pub fact_unstated: bool,
     /// Some of the shared evidence is only the known head of a compound the FAQ
     /// never uses (`引落` of `引落日`).
     pub via_head: bool,
@@ -125,6 +128,8 @@ pub(super) struct QuestionFacts {
     /// The concept of the question's main predicate.
     predicate: Option<usize>,
     foreign_verb: bool,
+    /// The kinds of fact it asks for (`intent::asked_facts`).
+    asked_facts: u32,
 }
 
 /// A conditional ending (`いつになったら`) is not something an entry must contain
@@ -173,6 +178,7 @@ impl QuestionFacts {
             problem,
             predicate,
             foreign_verb: matcher.has_foreign_verb(analysis),
+            asked_facts: intent::asked_facts(matcher.analyzer.lang(), analysis),
         }
     }
 }
@@ -212,7 +218,7 @@ impl Assessed {
             shared: best.shared,
             similarity: best.similarity,
             complete: best.complete,
-            off_intent: best.procedure_unanswered || best.problem_unreported,
+            off_intent: best.procedure_unanswered || best.problem_unreported || best.fact_unstated,
             predicate_missing: best.predicate_missing || best.foreign_verb,
             runner_up_coverage: runner_up.map_or(0.0, |e| e.coverage),
             concepts: facts.weighty,
@@ -350,6 +356,7 @@ impl Matcher {
             }),
             predicate_missing: facts.predicate.is_some() && !credited(facts.predicate),
             foreign_verb: facts.foreign_verb,
+            fact_unstated: vocabulary.is_some_and(|v| facts.asked_facts & !v.stated_facts != 0),
             // Only a compound the FAQ never uses has heads; its credit can only
             // have come through them.
             via_head: credits.iter().any(|(i, _)| !concepts[*i].heads.is_empty()),

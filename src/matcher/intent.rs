@@ -1,7 +1,8 @@
 //! What a question asks *for*, beyond its words, read from its form: a procedure
 //! and its action (`変更したい`, `チャージするには`, `返金方法`), *which things*
 //! (`何の情報が漏れたの`), a report that something does not work (`電話がつながらない`),
-//! its main predicate, and where the question of a long message starts. The same
+//! its main predicate, the kind of fact it asks for (a price, a time, a count), and
+//! where the question of a long message starts. The same
 //! functions read each entry's phrasings (and its answer, for what it says can or
 //! cannot be done), so an entry's form is what its editor wrote, never a list kept in
 //! code. Neighbouring entries share their words and differ in
@@ -10,6 +11,7 @@
 
 use crate::analysis;
 use crate::analysis::pos::{Class, Detail};
+use crate::lang::Lang;
 
 /// What a procedure question asks to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -393,6 +395,37 @@ pub fn asks_which(analysis: &analysis::Analysis) -> bool {
     })
 }
 
+/// The kinds of fact a question asks for (`いくら`: a price), as bits in the order
+/// of `lang.asked_facts`.
+pub fn asked_facts(lang: &Lang, analysis: &analysis::Analysis) -> u32 {
+    let is_boundary = |at: usize| {
+        at == 0
+            || at == analysis.normalized.len()
+            || analysis
+                .morphemes
+                .iter()
+                .any(|m| m.start == at || m.end == at)
+    };
+    kinds(lang, |fact| {
+        fact.asked_in(&analysis.normalized, is_boundary)
+    })
+}
+
+/// The kinds of fact a text states (`500円`: a price), as bits in the order of
+/// `lang.asked_facts`.
+pub fn stated_facts(lang: &Lang, analysis: &analysis::Analysis) -> u32 {
+    kinds(lang, |fact| fact.states.is_match(&analysis.normalized))
+}
+
+fn kinds(lang: &Lang, has: impl Fn(&crate::lang::AskedFact) -> bool) -> u32 {
+    lang.asked_facts
+        .iter()
+        .take(32)
+        .enumerate()
+        .filter(|(_, fact)| has(fact))
+        .fold(0, |bits, (i, _)| bits | 1 << i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,6 +433,40 @@ mod tests {
 
     fn which(text: &str) -> bool {
         asks_which(&analyzer().analyze(text).unwrap())
+    }
+
+    #[test]
+    fn a_question_asks_for_a_kind_of_fact_an_entry_may_not_state() {
+        let analyzer = analyzer();
+        let lang = analyzer.lang().clone();
+        let bits = |text: &str| analyzer.analyze(text).unwrap();
+        let price = 1
+            << lang
+                .asked_facts
+                .iter()
+                .position(|f| f.kind == "price")
+                .unwrap();
+        let when = 1
+            << lang
+                .asked_facts
+                .iter()
+                .position(|f| f.kind == "when")
+                .unwrap();
+        assert_eq!(asked_facts(&lang, &bits("グッズの値段を知りたい")), price);
+        assert_eq!(asked_facts(&lang, &bits("返金はいつ頃になりますか")), when);
+        assert_eq!(
+            asked_facts(&lang, &bits("いつも使っているカードを変えたい")),
+            0
+        );
+        assert_eq!(asked_facts(&lang, &bits("グッズはどこで買えますか")), 0);
+        assert_eq!(
+            stated_facts(&lang, &bits("一部500円で販売しています")) & price,
+            price
+        );
+        assert_eq!(
+            stated_facts(&lang, &bits("劇場ロビーで販売しています")) & price,
+            0
+        );
     }
 
     #[test]

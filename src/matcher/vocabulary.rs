@@ -5,7 +5,9 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::concepts::Concept;
-use super::intent::{Procedure, asks_which, procedure, reported_problem, stated_abilities};
+use super::intent::{
+    Procedure, asks_which, procedure, reported_problem, stated_abilities, stated_facts,
+};
 use crate::analysis::Analyzer;
 use crate::error::Result;
 
@@ -30,6 +32,8 @@ pub struct Vocabulary {
     pub abilities: HashSet<String>,
     /// Whether one of its procedure phrasings names no action (`どんな方法で`).
     pub unnamed_procedure: bool,
+    /// The kinds of fact its texts state (`intent::stated_facts`): a price, a time…
+    pub stated_facts: u32,
     /// Share of the entry's phrasings that ask which things (`どんな情報`), in [0, 1].
     pub which_share: f32,
     /// Term → number of the entry's phrasings that use it.
@@ -60,6 +64,7 @@ impl Vocabulary {
         let mut vocabulary = Vocabulary::default();
         for text in phrasings {
             let analysis = analyzer.analyze(text)?;
+            vocabulary.stated_facts |= stated_facts(analyzer.lang(), &analysis);
             vocabulary.reported.extend(reported_problem(&analysis));
             match procedure(&analysis) {
                 Procedure::None => {}
@@ -99,6 +104,7 @@ impl Vocabulary {
         }
         vocabulary.which_share /= vocabulary.phrasings.max(1) as f32;
         let analysis = analyzer.analyze(answer)?;
+        vocabulary.stated_facts |= stated_facts(analyzer.lang(), &analysis);
         vocabulary.abilities.extend(stated_abilities(&analysis));
         vocabulary
             .answer_terms

@@ -177,6 +177,7 @@ default_rules![
     problem_report::ProblemReport,
     predicate::Predicate,
     foreign_verb::ForeignVerb,
+    unstated_fact::UnstatedFact,
     tie::Tie,
     rivals::Rivals,
     paraphrase::Paraphrase,
