@@ -278,6 +278,26 @@ fn a_confident_model_answers_more_of_a_new_faq_and_never_wrongly() {
     }
 }
 
+/// A question asking for a price, a time or a count that no text of its best entry
+/// states is a near miss: on FAQs where such questions were answered, the
+/// `unstated-fact` rule removes wrong answers and costs no right one (README, "How
+/// kotae decides").
+#[test]
+fn a_fact_the_entry_never_states_is_not_answered() {
+    for name in ["mynumber", "voicevox"] {
+        let rule_off = kotae::matcher::Ablation {
+            rules_off: ["unstated-fact".to_string()].into(),
+            ..Default::default()
+        };
+        let (with, without, shown) = with_and_without(name, rule_off);
+        assert!(
+            with.wrong_answer_rate < without.wrong_answer_rate,
+            "{shown}"
+        );
+        assert!(with.answered_correct >= without.answered_correct, "{shown}");
+    }
+}
+
 /// Nouns written together that several entries write together count as one
 /// concept: on a FAQ whose sections share a compound subject (mynumber's
 /// `公金受取口座`) fewer questions are answered wrongly, and on one without such

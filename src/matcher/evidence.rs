@@ -344,11 +344,12 @@ impl Matcher {
             complete: complete(facts, concepts, credits, vocabulary),
             procedure_unanswered: facts.asks_procedure
                 && !vocabulary.is_some_and(|v| {
-                    v.answers_procedure(
-                        facts.action.map(|a| &concepts[a]),
-                        credited(facts.action),
-                        facts.whether,
-                    )
+                    v.silent_on_procedures()
+                        || v.answers_procedure(
+                            facts.action.map(|a| &concepts[a]),
+                            credited(facts.action),
+                            facts.whether,
+                        )
                 })
                 && !(facts.request && credited(facts.action)),
             problem_unreported: facts.problem.is_some_and(|p| {

@@ -223,6 +223,15 @@ impl Vocabulary {
         }
     }
 
+    /// Whether the entry's words say nothing about which procedures it answers:
+    /// a lone official question that asks none (`公金受取口座とは何ですか`) leaves
+    /// open what its answer goes on to explain, how to register included. An
+    /// entry whose question asks one (`定期購入を変更したい`), or that has
+    /// alternates, says what it is for.
+    pub fn silent_on_procedures(&self) -> bool {
+        self.phrasings < 2 && self.actions.is_empty() && !self.unnamed_procedure
+    }
+
     /// Whether one of the entry's phrasings reports that `concept` (an action)
     /// does not work, or a synonym of it.
     pub fn reports(&self, concept: &Concept) -> bool {
@@ -328,6 +337,15 @@ fn within_one_edit(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_lone_question_asking_no_procedure_is_silent_on_procedures() {
+        let analyzer = crate::test_support::analyzer();
+        let of = |phrasings: &[&str]| Vocabulary::of(&analyzer, phrasings, "回答です。").unwrap();
+        assert!(of(&["公金受取口座とは何ですか"]).silent_on_procedures());
+        assert!(!of(&["定期購入の内容を変更したい"]).silent_on_procedures());
+        assert!(!of(&["公金受取口座とは何ですか", "口座の制度を知りたい"]).silent_on_procedures());
+    }
 
     #[test]
     fn one_edit_apart() {
