@@ -52,7 +52,9 @@ pub struct Evidence {
     pub procedure_unanswered: bool,
     /// The question reports a problem with what the entry says works.
     pub problem_unreported: bool,
-    /// The question's main predicate, a word the FAQ knows, is not the entry's.
+    /// The question's main predicate, a word the FAQ knows, is not the entry's,
+    /// and the entry has alternates: a lone official question's predicate is one
+    /// editor's wording, which members say with other verbs.
     pub predicate_missing: bool,
     /// The question has a verb in kanji unlike any word of the FAQ.
     pub foreign_verb: bool,
@@ -355,7 +357,9 @@ impl Matcher {
             problem_unreported: facts.problem.is_some_and(|p| {
                 credited(Some(p)) && !vocabulary.is_some_and(|v| v.reports(&concepts[p]))
             }),
-            predicate_missing: facts.predicate.is_some() && !credited(facts.predicate),
+            predicate_missing: facts.predicate.is_some()
+                && !credited(facts.predicate)
+                && vocabulary.is_none_or(|v| v.phrasings() > 1),
             foreign_verb: facts.foreign_verb,
             fact_unstated: vocabulary.is_some_and(|v| facts.asked_facts & !v.stated_facts != 0),
             // Only a compound the FAQ never uses has heads; its credit can only

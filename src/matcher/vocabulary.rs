@@ -223,6 +223,11 @@ impl Vocabulary {
         }
     }
 
+    /// How many phrasings the entry has: its official question and alternates.
+    pub fn phrasings(&self) -> u32 {
+        self.phrasings
+    }
+
     /// Whether the entry's words say nothing about which procedures it answers:
     /// a lone official question that asks none (`公金受取口座とは何ですか`) leaves
     /// open what its answer goes on to explain, how to register included. An

@@ -6,6 +6,9 @@
 //!
 //! Reads: the question's main predicate (`intent::predicate`) and whether the
 //! entry gives it credit, as [`Evidence::predicate_missing`]; shared concepts.
+//! An entry with only its official question is not judged: that question's
+//! predicate is one editor's wording, and members say the same with other verbs
+//! (`チケットが見当たらない` for `チケットを紛失してしまいました`).
 //!
 //! [`Evidence::predicate_missing`]: super::Evidence::predicate_missing
 
