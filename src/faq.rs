@@ -409,6 +409,16 @@ mod tests {
     }
 
     #[test]
+    fn an_asked_fact_pattern_that_does_not_parse_is_rejected_naming_file_and_line() {
+        let message = problems(&[
+            ("faq.json", ONE),
+            ("asked_facts.txt", "# mine\nprice asks (円\n"),
+        ]);
+        assert!(message.contains("asked_facts.txt"), "{message}");
+        assert!(message.contains("price asks (円"), "{message}");
+    }
+
+    #[test]
     fn duplicate_ids_are_rejected_naming_file_and_entry() {
         let text =
             r#"[{"id":"a","question":"q","answer":"x"},{"id":"a","question":"q2","answer":"y"}]"#;
