@@ -439,32 +439,34 @@ mod tests {
     fn a_question_asks_for_a_kind_of_fact_an_entry_may_not_state() {
         let analyzer = analyzer();
         let lang = analyzer.lang().clone();
-        let bits = |text: &str| analyzer.analyze(text).unwrap();
-        let price = 1
-            << lang
+        let analyzed = |text: &str| analyzer.analyze(text).unwrap();
+        let bit = |kind: &str| {
+            1 << lang
                 .asked_facts
                 .iter()
-                .position(|f| f.kind == "price")
-                .unwrap();
-        let when = 1
-            << lang
-                .asked_facts
-                .iter()
-                .position(|f| f.kind == "when")
-                .unwrap();
-        assert_eq!(asked_facts(&lang, &bits("グッズの値段を知りたい")), price);
-        assert_eq!(asked_facts(&lang, &bits("返金はいつ頃になりますか")), when);
+                .position(|f| f.kind == kind)
+                .unwrap()
+        };
+        let (price, when) = (bit("price"), bit("when"));
         assert_eq!(
-            asked_facts(&lang, &bits("いつも使っているカードを変えたい")),
-            0
-        );
-        assert_eq!(asked_facts(&lang, &bits("グッズはどこで買えますか")), 0);
-        assert_eq!(
-            stated_facts(&lang, &bits("一部500円で販売しています")) & price,
+            asked_facts(&lang, &analyzed("グッズの値段を知りたい")),
             price
         );
         assert_eq!(
-            stated_facts(&lang, &bits("劇場ロビーで販売しています")) & price,
+            asked_facts(&lang, &analyzed("返金はいつ頃になりますか")),
+            when
+        );
+        assert_eq!(
+            asked_facts(&lang, &analyzed("いつも使っているカードを変えたい")),
+            0
+        );
+        assert_eq!(asked_facts(&lang, &analyzed("グッズはどこで買えますか")), 0);
+        assert_eq!(
+            stated_facts(&lang, &analyzed("一部500円で販売しています")) & price,
+            price
+        );
+        assert_eq!(
+            stated_facts(&lang, &analyzed("劇場ロビーで販売しています")) & price,
             0
         );
     }
