@@ -26,7 +26,7 @@ naive=(--without alternates --without synonyms --without compounds --without res
        --without kana-gram --without char-gram --without kanji-numeral --without okurigana --without hiragana
        --without long-vowel --without small-kana --without semantic --without general-synonyms --without shared-compounds)
 for file in "${sets[@]}"; do row "naive (all below off)" "$file" "${naive[@]}"; done
-for mechanism in alternates synonyms general-synonyms compounds shared-compounds respelling loanwords semantic answer reading kana-gram char-gram okurigana hiragana long-vowel small-kana kanji-numeral; do
+for mechanism in alternates synonyms general-synonyms compounds shared-compounds respelling loanwords semantic answer-sentences answer reading kana-gram char-gram okurigana hiragana long-vowel small-kana kanji-numeral; do
   for file in tests/eval/tune.jsonl tests/eval/holdout.jsonl; do
     row "without $mechanism" "$file" --without "$mechanism"
   done

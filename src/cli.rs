@@ -660,6 +660,7 @@ fn parse_without(names: &[String]) -> Result<(Ablation, HashSet<Fold>)> {
             "loanwords" => ablation.no_loanwords = true,
             "semantic" => ablation.no_semantic = true,
             "answer" => ablation.no_answer = true,
+            "answer-sentences" => ablation.no_answer_sentences = true,
             "general-synonyms" => ablation.no_general_synonyms = true,
             "alternates" => ablation.no_alternates = true,
             other if other.starts_with("rule:") => {

@@ -194,9 +194,16 @@ pub struct EntryVectors {
 
 impl EntryVectors {
     /// Embeds every entry of `faq`, reusing the vectors cached in `cache_dir` for
-    /// texts embedded before (an edit re-embeds only the texts it changed).
-    pub fn build(engine: Arc<Engine>, faq: &Faq, cache_dir: &Path) -> Result<EntryVectors> {
-        let texts = passages(faq);
+    /// texts embedded before (an edit re-embeds only the texts it changed); each
+    /// answer sentence too when `sentences` is set (`--without answer-sentences`
+    /// leaves them out).
+    pub fn build(
+        engine: Arc<Engine>,
+        faq: &Faq,
+        cache_dir: &Path,
+        sentences: bool,
+    ) -> Result<EntryVectors> {
+        let texts = passages(faq, sentences);
         let cache = cache_dir.join(format!("semantic-{}.vec", model_key(&engine.identity)));
         let mut known = read_cache(&cache, engine.dim);
         let mut vectors = Vec::with_capacity(texts.len());
@@ -221,19 +228,19 @@ impl EntryVectors {
         let mut vectors = vectors.into_iter();
         let mut phrasings = Vec::with_capacity(faq.entries.len());
         let mut whole = Vec::with_capacity(faq.entries.len());
-        let mut sentences = Vec::with_capacity(faq.entries.len());
+        let mut by_entry = Vec::with_capacity(faq.entries.len());
         for entry in &faq.entries {
             whole.push(vectors.next().unwrap_or_default());
             let count = 1 + entry.alternates.len();
             phrasings.push(vectors.by_ref().take(count).collect());
-            let count = answer_sentences(&entry.answer).count();
-            sentences.push(vectors.by_ref().take(count).collect());
+            let count = answer_sentences(&entry.answer, sentences).count();
+            by_entry.push(vectors.by_ref().take(count).collect());
         }
         Ok(EntryVectors {
             engine,
             phrasings,
             whole,
-            sentences,
+            sentences: by_entry,
         })
     }
 
@@ -279,24 +286,24 @@ pub struct Closeness {
 
 /// The texts embedded for a FAQ, in order: per entry, its question with its
 /// answer, then its official question, each alternate and each answer sentence.
-fn passages(faq: &Faq) -> Vec<String> {
+fn passages(faq: &Faq, sentences: bool) -> Vec<String> {
     let mut texts = Vec::new();
     for entry in &faq.entries {
         texts.push(format!("{}\n{}", entry.question, entry.answer));
         texts.push(entry.question.clone());
         texts.extend(entry.alternates.iter().cloned());
-        texts.extend(answer_sentences(&entry.answer).map(str::to_string));
+        texts.extend(answer_sentences(&entry.answer, sentences).map(str::to_string));
     }
     texts
 }
 
 /// The sentences of an answer (split at sentence ends and line breaks) long enough
-/// to compare with a question on their own.
-fn answer_sentences(answer: &str) -> impl Iterator<Item = &str> {
+/// to compare with a question on their own; none when `wanted` is false.
+fn answer_sentences(answer: &str, wanted: bool) -> impl Iterator<Item = &str> {
     answer
         .split(['。', '！', '？', '!', '?', '\n'])
         .map(str::trim)
-        .filter(|s| s.chars().count() >= MIN_SENTENCE_CHARS)
+        .filter(move |s| wanted && s.chars().count() >= MIN_SENTENCE_CHARS)
 }
 
 /// A text's cache key: its SHA-256.
@@ -384,8 +391,12 @@ mod tests {
     #[test]
     fn an_answer_is_compared_sentence_by_sentence_leaving_out_short_ones() {
         let answer = "ロビーでお待ちいただけます。\n可能です。開演30分前から開場しています！";
-        let sentences: Vec<&str> = answer_sentences(answer).collect();
-        assert_eq!(sentences, ["ロビーでお待ちいただけます", "開演30分前から開場しています"]);
+        let sentences: Vec<&str> = answer_sentences(answer, true).collect();
+        assert_eq!(
+            sentences,
+            ["ロビーでお待ちいただけます", "開演30分前から開場しています"]
+        );
+        assert_eq!(answer_sentences(answer, false).count(), 0);
     }
 
     #[test]

@@ -116,8 +116,15 @@ async fn ask(client: &Client, question: &str) {
     input.send_keys("\u{E007}").await.unwrap();
 }
 
+/// Where the screenshots go: the README's `docs/` with `KOTAE_SCREENSHOTS=docs`
+/// (to refresh them), else a directory under `target/`, so that running the tests
+/// never changes a tracked file.
 fn docs() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("docs")
+    if std::env::var("KOTAE_SCREENSHOTS").is_ok_and(|v| v == "docs") {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs")
+    } else {
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
+    }
 }
 
 #[tokio::test]

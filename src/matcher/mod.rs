@@ -133,6 +133,9 @@ pub struct Ablation {
     pub no_semantic: bool,
     /// The answer text is not queried.
     pub no_answer: bool,
+    /// The semantic model compares questions with phrasings and whole answers
+    /// only, not with each sentence of an answer.
+    pub no_answer_sentences: bool,
     /// Sudachi's synonym dictionary is not read (`--without general-synonyms`).
     pub no_general_synonyms: bool,
     /// The FAQ's alternates are left out of the index.
@@ -206,7 +209,7 @@ impl Matcher {
         let semantic = if ablation.no_semantic {
             None
         } else {
-            entry_vectors(&faq, config)?
+            entry_vectors(&faq, config, !ablation.no_answer_sentences)?
         };
         let general = if ablation.no_general_synonyms {
             None
@@ -488,7 +491,7 @@ const MAX_SEMANTIC_ENTRIES: usize = 2_000;
 
 /// The semantic model's vectors of the FAQ's entries, if a model is installed
 /// (cached in the dictionary cache directory).
-fn entry_vectors(faq: &Faq, config: &Config) -> Result<Option<EntryVectors>> {
+fn entry_vectors(faq: &Faq, config: &Config, sentences: bool) -> Result<Option<EntryVectors>> {
     let dir = &config.paths.semantic;
     let Some(engine) = semantic::open(dir)? else {
         if dir.as_os_str() != semantic::OFF {
@@ -504,7 +507,8 @@ fn entry_vectors(faq: &Faq, config: &Config) -> Result<Option<EntryVectors>> {
         );
         return Ok(None);
     }
-    let vectors = EntryVectors::build(engine, faq, &config.paths.dictionary_cache())?;
+    let cache = config.paths.dictionary_cache();
+    let vectors = EntryVectors::build(engine, faq, &cache, sentences)?;
     tracing::info!(dir = %dir.display(), "semantic model loaded; it orders the choices");
     Ok(Some(vectors))
 }

@@ -5,7 +5,7 @@
 //! Example: on the theatre's FAQ imported bare (`tests/collections/gear`),
 //! `傘を預けておける場所はありますか` shares 傘 and 預ける with the entry on the
 //! umbrella stand (coverage 0.54, strength 0.15, below `answer_confidence`); the
-//! model also ranks that entry first, and the calibrated confidence is 0.92.
+//! model also ranks that entry first, and the calibrated confidence is 0.94.
 //!
 //! Reads: the calibrated confidence (`calibration.rs`, the model's signals with the
 //! words', as a reply that does not answer would report it), present only when
