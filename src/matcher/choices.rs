@@ -5,6 +5,7 @@
 //! does the model put the words' best entry first, and how sure is the calibrated
 //! confidence then?), and to order the choices offered instead of an answer.
 
+use super::concepts::Concept;
 use super::evidence::{Assessed, QuestionFacts, SemanticSignals, Signals};
 use super::reply::Choice;
 use super::retrieval::Retrieved;
@@ -33,13 +34,14 @@ impl Matcher {
     pub(super) fn semantic_stage(
         &self,
         question: &Question,
+        model_text: &str,
         case: Option<Case>,
         verdict: Verdict,
         ranked: &[Retrieved],
         assessed: &Assessed,
         facts: &QuestionFacts,
     ) -> SemanticStage {
-        let Some(closeness) = self.closeness(question, &verdict) else {
+        let Some(closeness) = self.closeness(model_text, &verdict) else {
             return SemanticStage {
                 verdict,
                 choices: None,
@@ -117,13 +119,13 @@ impl Matcher {
     /// Every entry's closeness to the question, when a model is installed and the
     /// words' verdict is not to answer (`None` otherwise, or when the model
     /// fails: the words' order is then used and a warning logged).
-    fn closeness(&self, question: &Question, verdict: &Verdict) -> Option<Vec<Closeness>> {
+    fn closeness(&self, model_text: &str, verdict: &Verdict) -> Option<Vec<Closeness>> {
         let vectors = self.semantic.as_ref()?;
         if verdict.decision == Decision::Answer {
             return None;
         }
         vectors
-            .closeness(&question.text)
+            .closeness(model_text)
             .map_err(|err| tracing::warn!(error = %err, "semantic model failed; choices ordered by words"))
             .ok()
     }
@@ -179,6 +181,32 @@ fn words_lead(semantic_lead: f32, words_coverage: f32, rank: usize) -> f32 {
     semantic_lead * words_coverage.clamp(0.0, 1.0) / (rank as f32 + 1.0)
 }
 
+/// What the semantic model reads for a question: the question itself, and for one
+/// written all in kana (`しょうようりようできる？`) the FAQ words kotae respelled it
+/// into, after it (`しょうようりようできる？（商用 利用）`). The model reads kanji far
+/// better than a run of hiragana, and the respelling came from the FAQ's own words.
+pub(super) fn model_text(question: &str, concepts: &[Concept]) -> String {
+    let all_kana = question
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .all(|c| is_kana(c) || c.is_ascii_digit());
+    let respelled: Vec<&str> = concepts
+        .iter()
+        .map(|c| c.text.as_str())
+        .filter(|text| !text.chars().all(is_kana))
+        .collect();
+    if all_kana && !respelled.is_empty() {
+        format!("{question}（{}）", respelled.join(" "))
+    } else {
+        question.to_string()
+    }
+}
+
+/// Hiragana, katakana and the prolonged sound mark, full or half width.
+fn is_kana(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{ff66}'..='\u{ff9f}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,5 +221,38 @@ mod tests {
         // Halved for the second entry, a third for the third.
         assert!((words_lead(0.03, 1.0, 1) - 0.015).abs() < 1e-6);
         assert!((words_lead(0.03, 1.0, 2) - 0.01).abs() < 1e-6);
+    }
+
+    fn concept(text: &str) -> Concept {
+        Concept {
+            text: text.into(),
+            reading: String::new(),
+            alternatives: vec![vec![text.into()]],
+            heads: Vec::new(),
+            weight: 1.0,
+            known: true,
+            interrogative: false,
+            context: false,
+        }
+    }
+
+    #[test]
+    fn an_all_kana_question_is_read_with_the_words_it_was_respelled_into() {
+        let concepts = [concept("商用"), concept("利用"), concept("できる")];
+        assert_eq!(
+            model_text("しょうようりようできる？", &concepts),
+            "しょうようりようできる？（商用 利用）"
+        );
+    }
+
+    #[test]
+    fn a_question_with_kanji_or_nothing_respelled_is_read_as_written() {
+        let concepts = [concept("商用"), concept("利用")];
+        assert_eq!(
+            model_text("商用りようできる？", &concepts),
+            "商用りようできる？"
+        );
+        let kana_only = [concept("できる")];
+        assert_eq!(model_text("できる？", &kana_only), "できる？");
     }
 }

@@ -355,7 +355,16 @@ impl Matcher {
             Some(case) => self.rules.decide(case),
             None => Rules::nothing_matched(),
         };
-        let semantic = self.semantic_stage(question, case, verdict, &ranked, &assessed, &facts);
+        let model_text = choices::model_text(&question.text, &concepts);
+        let semantic = self.semantic_stage(
+            question,
+            &model_text,
+            case,
+            verdict,
+            &ranked,
+            &assessed,
+            &facts,
+        );
         let findings = Findings {
             analysis,
             concepts,
