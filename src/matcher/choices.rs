@@ -33,15 +33,14 @@ impl Matcher {
     /// the verdict unchanged and no choices without a model.
     pub(super) fn semantic_stage(
         &self,
-        question: &Question,
-        model_text: &str,
+        asked: &ModelQuestion,
         case: Option<Case>,
         verdict: Verdict,
         ranked: &[Retrieved],
         assessed: &Assessed,
         facts: &QuestionFacts,
     ) -> SemanticStage {
-        let Some(closeness) = self.closeness(model_text, &verdict) else {
+        let Some(closeness) = self.closeness(&asked.text, &verdict) else {
             return SemanticStage {
                 verdict,
                 choices: None,
@@ -54,7 +53,7 @@ impl Matcher {
             .map(|s| ranked[s.position].id.as_str())
             .collect();
         let words_coverage = assessed.scored.first().map_or(0.0, |s| s.evidence.coverage);
-        let choices = self.choices(&closeness, &lexical, words_coverage, question.top_k);
+        let choices = self.choices(&closeness, &lexical, words_coverage, asked.top_k);
         let signals = self.semantic_signals(&closeness, &choices, &lexical);
         let paraphrase = self.paraphrase(&closeness, &lexical);
         let confidence = self.model_confidence(assessed, facts, signals);
@@ -181,11 +180,28 @@ fn words_lead(semantic_lead: f32, words_coverage: f32, rank: usize) -> f32 {
     semantic_lead * words_coverage.clamp(0.0, 1.0) / (rank as f32 + 1.0)
 }
 
+/// The question as the semantic stage reads it: the text the model embeds and how
+/// many choices to offer.
+pub(super) struct ModelQuestion {
+    text: String,
+    top_k: usize,
+}
+
+impl ModelQuestion {
+    /// The model's reading of `question`, whose concepts are `concepts`.
+    pub(super) fn of(question: &Question, concepts: &[Concept]) -> ModelQuestion {
+        ModelQuestion {
+            text: model_text(&question.text, concepts),
+            top_k: question.top_k,
+        }
+    }
+}
+
 /// What the semantic model reads for a question: the question itself, and for one
 /// written all in kana (`しょうようりようできる？`) the FAQ words kotae respelled it
 /// into, after it (`しょうようりようできる？（商用 利用）`). The model reads kanji far
 /// better than a run of hiragana, and the respelling came from the FAQ's own words.
-pub(super) fn model_text(question: &str, concepts: &[Concept]) -> String {
+fn model_text(question: &str, concepts: &[Concept]) -> String {
     let all_kana = question
         .chars()
         .filter(|c| c.is_alphanumeric())

@@ -355,16 +355,8 @@ impl Matcher {
             Some(case) => self.rules.decide(case),
             None => Rules::nothing_matched(),
         };
-        let model_text = choices::model_text(&question.text, &concepts);
-        let semantic = self.semantic_stage(
-            question,
-            &model_text,
-            case,
-            verdict,
-            &ranked,
-            &assessed,
-            &facts,
-        );
+        let asked = choices::ModelQuestion::of(question, &concepts);
+        let semantic = self.semantic_stage(&asked, case, verdict, &ranked, &assessed, &facts);
         let findings = Findings {
             analysis,
             concepts,
