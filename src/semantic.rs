@@ -277,8 +277,9 @@ fn nearest(question: &[f32], texts: &[Vec<f32>]) -> f32 {
 pub struct Closeness {
     /// The closest phrasing or answer sentence, and the official question with its
     /// answer, averaged: orders the choices. A member often asks what one sentence
-    /// of a long answer says (`ロビーで待っててもいい？`), which the whole answer
-    /// read at once dilutes.
+    /// of an answer says (`固有名詞を登録する方法ある？` for `読み方が想定と異なります`,
+    /// whose answer says to register the word), which the whole answer read at once
+    /// dilutes.
     pub score: f32,
     /// The closest phrasing alone: how nearly the question restates one.
     pub closest_phrasing: f32,
