@@ -40,7 +40,7 @@ impl Matcher {
         assessed: &Assessed,
         facts: &QuestionFacts,
     ) -> SemanticStage {
-        let Some(closeness) = self.closeness(&asked.text, &verdict) else {
+        let Some(closeness) = self.closeness(asked, &verdict) else {
             return SemanticStage {
                 verdict,
                 choices: None,
@@ -53,7 +53,7 @@ impl Matcher {
             .map(|s| ranked[s.position].id.as_str())
             .collect();
         let words_coverage = assessed.scored.first().map_or(0.0, |s| s.evidence.coverage);
-        let choices = self.choices(&closeness, &lexical, words_coverage, asked.top_k);
+        let choices = self.choices(&closeness, &lexical, words_coverage, asked.question.top_k);
         let signals = self.semantic_signals(&closeness, &choices, &lexical);
         let paraphrase = self.paraphrase(&closeness, &lexical);
         let confidence = self.model_confidence(assessed, facts, signals);
@@ -118,13 +118,13 @@ impl Matcher {
     /// Every entry's closeness to the question, when a model is installed and the
     /// words' verdict is not to answer (`None` otherwise, or when the model
     /// fails: the words' order is then used and a warning logged).
-    fn closeness(&self, model_text: &str, verdict: &Verdict) -> Option<Vec<Closeness>> {
+    fn closeness(&self, asked: &ModelQuestion, verdict: &Verdict) -> Option<Vec<Closeness>> {
         let vectors = self.semantic.as_ref()?;
         if verdict.decision == Decision::Answer {
             return None;
         }
         vectors
-            .closeness(model_text)
+            .closeness(&model_text(&asked.question.text, asked.concepts))
             .map_err(|err| tracing::warn!(error = %err, "semantic model failed; choices ordered by words"))
             .ok()
     }
@@ -180,21 +180,13 @@ fn words_lead(semantic_lead: f32, words_coverage: f32, rank: usize) -> f32 {
     semantic_lead * words_coverage.clamp(0.0, 1.0) / (rank as f32 + 1.0)
 }
 
-/// The question as the semantic stage reads it: the text the model embeds and how
-/// many choices to offer.
-pub(super) struct ModelQuestion {
-    text: String,
-    top_k: usize,
-}
-
-impl ModelQuestion {
-    /// The model's reading of `question`, whose concepts are `concepts`.
-    pub(super) fn of(question: &Question, concepts: &[Concept]) -> ModelQuestion {
-        ModelQuestion {
-            text: model_text(&question.text, concepts),
-            top_k: question.top_k,
-        }
-    }
+/// The question as the semantic stage reads it: the question and its concepts, from
+/// which the text the model embeds is made only when the model is asked.
+pub(super) struct ModelQuestion<'a> {
+    /// The member's question.
+    pub question: &'a Question,
+    /// Its concepts, some respelled into the FAQ's words.
+    pub concepts: &'a [Concept],
 }
 
 /// What the semantic model reads for a question: the question itself, and for one

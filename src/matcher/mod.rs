@@ -355,7 +355,10 @@ impl Matcher {
             Some(case) => self.rules.decide(case),
             None => Rules::nothing_matched(),
         };
-        let asked = choices::ModelQuestion::of(question, &concepts);
+        let asked = choices::ModelQuestion {
+            question,
+            concepts: &concepts,
+        };
         let semantic = self.semantic_stage(&asked, case, verdict, &ranked, &assessed, &facts);
         let findings = Findings {
             analysis,
